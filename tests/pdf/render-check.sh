@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Renders one post with the built folio and checks the PDF that comes out.
+#
+#   render-check.sh --folio BIN --source POST.md [--kind handout|slides]
+#                   [--shared DIR] [--min-bookmarks N] [--images N] [--jpegs N]
+#                   [--keep]
+#
+# Checks, in order (each prints one "ok"/"FAIL" line):
+#   1. `folio KIND POST.md -o OUT.pdf` exits 0 (its stderr is shown);
+#   2. `qpdf --check` (reported only: pdfcheck's structure check judges it);
+#   3. `DIR/tools/pdfcheck OUT --source POST --kind KIND` exits 0 (no errors);
+#      skipped when the shared folder has no pdfcheck;
+#   4. the outline has at least N entries (PyMuPDF's get_toc());
+#   5. exactly N images are drawn on the pages (handout; slides: at least N);
+#   6. at least N images are stored with pdfimages encoding `jpeg`
+#      (JPEGs passed through, not re-encoded);
+#   7. a second render is byte-identical (cmp).
+#
+# Exit status: 0 all passed, 1 a check failed, 77 skipped (CTest's
+# SKIP_RETURN_CODE): the source is missing, or KIND is slides and this folio
+# has no `slides` command yet.  FOLIO_SHARED in the environment overrides
+# --shared.
+set -uo pipefail
+
+folio="" source="" kind=handout shared="" min_bookmarks="" images="" jpegs="" keep=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --folio) folio=$2; shift 2 ;;
+        --source) source=$2; shift 2 ;;
+        --kind) kind=$2; shift 2 ;;
+        --shared) shared=$2; shift 2 ;;
+        --min-bookmarks) min_bookmarks=$2; shift 2 ;;
+        --images) images=$2; shift 2 ;;
+        --jpegs) jpegs=$2; shift 2 ;;
+        --keep) keep=1; shift ;;
+        *) echo "render-check.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+shared=${FOLIO_SHARED:-$shared}
+if [ -z "$folio" ] || [ -z "$source" ]; then
+    echo "usage: render-check.sh --folio BIN --source POST.md [--kind handout|slides] ..." >&2
+    exit 2
+fi
+case "$kind" in handout|slides) ;; *) echo "render-check.sh: bad --kind '$kind'" >&2; exit 2 ;; esac
+
+if [ ! -f "$source" ]; then
+    echo "skipped: $source not found (set FOLIO_SHARED to the shared folder)"
+    exit 77
+fi
+if [ "$kind" = slides ] && ! "$folio" slides --help >/dev/null 2>&1; then
+    echo "skipped: '$folio slides --help' fails: no slides command yet"
+    exit 77
+fi
+
+# PyMuPDF is a Debian package: use the system interpreter, not a PATH shim.
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/folio-pdf.XXXXXX")
+if [ "$keep" = 1 ]; then
+    echo "keeping $work"
+else
+    trap 'rm -rf "$work"' EXIT
+fi
+out=$work/out.pdf
+failed=0
+ok() { echo "ok    $*"; }
+fail() { echo "FAIL  $*"; failed=$((failed + 1)); }
+
+# 1. Render.
+"$folio" "$kind" "$source" -o "$out" 2>"$work/stderr1"
+rc=$?
+if [ -s "$work/stderr1" ]; then sed 's/^/  folio: /' "$work/stderr1"; fi
+if [ $rc -ne 0 ] || [ ! -s "$out" ]; then
+    fail "folio $kind exited $rc (expected 0 and a PDF)"
+    echo "1 check(s) failed"
+    exit 1
+fi
+ok "folio $kind exited 0 ($(stat -c %s "$out") bytes)"
+
+# 2. qpdf --check, reported.
+if command -v qpdf >/dev/null; then
+    if qpdf --check "$out" >"$work/qpdf" 2>&1; then
+        ok "qpdf --check: no problems"
+    else
+        echo "note  qpdf --check reports (not a failure here; see pdfcheck's structure check):"
+        grep -v '^checking\|^PDF Version\|^File is not encrypted\|^File is not linearized' \
+            "$work/qpdf" | head -5 | sed 's/^/  qpdf: /'
+    fi
+else
+    echo "note  qpdf not installed: structure not checked"
+fi
+
+# 3. pdfcheck.
+pdfcheck=${shared:+$shared/tools/pdfcheck}
+if [ -n "$pdfcheck" ] && [ -x "$pdfcheck" ]; then
+    "$pdfcheck" "$out" --source "$source" --kind "$kind" >"$work/pdfcheck" 2>&1
+    prc=$?
+    score=$(tail -n 1 "$work/pdfcheck")
+    if [ $prc -eq 0 ]; then
+        ok "pdfcheck: $score"
+        grep '^WARN' "$work/pdfcheck" | head -20 | sed 's/^/  /'
+    else
+        fail "pdfcheck exited $prc: $score"
+        grep -v '^info' "$work/pdfcheck" | head -40 | sed 's/^/  /'
+    fi
+else
+    echo "note  pdfcheck not found under '${shared:-<no shared folder>}': not run"
+fi
+
+# 4-5. Outline entries and image draws, read with PyMuPDF.
+if facts=$("$py" - "$out" <<'EOF' 2>&1
+import sys, fitz
+doc = fitz.open(sys.argv[1])
+draws = [len(p.get_image_info()) for p in doc]
+print(len(doc.get_toc()), sum(draws), ",".join(map(str, draws)))
+EOF
+); then
+    read -r n_toc n_draws per_page <<<"$facts"
+    if [ -n "$min_bookmarks" ]; then
+        if [ "$n_toc" -ge "$min_bookmarks" ]; then ok "outline: $n_toc entries (>= $min_bookmarks)"
+        else fail "outline: $n_toc entries, expected at least $min_bookmarks"; fi
+    fi
+    if [ -n "$images" ]; then
+        if [ "$kind" = handout ] && [ "$n_draws" -eq "$images" ]; then
+            ok "images drawn: $n_draws (per page: $per_page)"
+        elif [ "$kind" = slides ] && [ "$n_draws" -ge "$images" ]; then
+            ok "images drawn: $n_draws (>= $images; per page: $per_page)"
+        else
+            fail "images drawn: $n_draws (per page: $per_page), expected $images"
+        fi
+    fi
+else
+    fail "PyMuPDF could not read the PDF: $facts"
+fi
+
+# 6. JPEG passthrough: pdfimages -list's enc column (9th) for image rows.
+if [ -n "$jpegs" ]; then
+    if command -v pdfimages >/dev/null; then
+        pdfimages -list "$out" >"$work/images" 2>&1
+        n_jpeg=$(awk 'NR > 2 && $3 == "image" && $9 == "jpeg"' "$work/images" | wc -l)
+        if [ "$n_jpeg" -ge "$jpegs" ]; then ok "JPEG passthrough: $n_jpeg image(s) stored as jpeg (>= $jpegs)"
+        else
+            fail "JPEG passthrough: $n_jpeg image(s) stored as jpeg, expected at least $jpegs"
+            sed 's/^/  /' "$work/images"
+        fi
+    else
+        echo "note  pdfimages not installed: JPEG passthrough not checked"
+    fi
+fi
+
+# 7. Determinism.
+"$folio" "$kind" "$source" -o "$work/again.pdf" 2>"$work/stderr2"
+rc=$?
+if [ $rc -ne 0 ]; then
+    fail "second render exited $rc"
+elif cmp -s "$out" "$work/again.pdf"; then
+    ok "deterministic: a second render is byte-identical"
+else
+    fail "not deterministic: a second render differs ($(cmp "$out" "$work/again.pdf" 2>&1 | head -1))"
+fi
+
+if [ $failed -gt 0 ]; then
+    echo "$failed check(s) failed"
+    exit 1
+fi
+echo "all checks passed"
+exit 0

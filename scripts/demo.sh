@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up, builds and renders the demo post (examples/demo/index.md) into out/:
+#   out/demo.handout.pdf     the printable handout (A4)
+#   out/demo.slides.pdf      the slide deck, once `folio slides` exists,
+#   out/demo-slides/         with a PNG contact sheet of the slides
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/build.sh
+mkdir -p out
+
+folio=build/folio
+post=examples/demo/index.md
+
+"$folio" handout "$post" -o out/demo.handout.pdf
+made=(out/demo.handout.pdf)
+
+if "$folio" slides --help >/dev/null 2>&1; then
+    "$folio" slides "$post" -o out/demo.slides.pdf --png out/demo-slides
+    made+=(out/demo.slides.pdf out/demo-slides/)
+else
+    echo "demo: slides skipped: this folio has no 'slides' command yet (planned)" >&2
+fi
+
+echo "demo: written:"
+for f in "${made[@]}"; do echo "  $PWD/$f"; done

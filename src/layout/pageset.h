@@ -1,0 +1,118 @@
+/* pageset: laid-out pages, the layout stage's output and render's input.
+ *
+ * A pageset is self-contained: pages of positioned boxes, the outline, the
+ * PDF metadata.  Boxes are in Pango units (1/1024 pt) from the page's top
+ * left corner.  Text lines carry the shaped PangoLayout line they show, so
+ * render draws glyphs without shaping again; images carry their file path
+ * and probed header, so render needs no doc.
+ *
+ * pageset_dump() prints it as stable text (one box per line, integer
+ * units), the basis of layout tests.
+ */
+#ifndef FOLIO_PAGESET_H
+#define FOLIO_PAGESET_H
+
+#include <pango/pango.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "input/media.h"
+#include "style/theme.h"
+
+typedef enum {
+    BOX_LINE,     /* one shaped line of text; y is its baseline */
+    BOX_IMAGE,    /* a photo, fitted (contain) or cropped (cover) to its rect */
+    BOX_PLACEHOLDER, /* a box standing for an image that cannot be drawn */
+    BOX_RECT,     /* a filled rectangle: rules, code and quote backgrounds */
+    BOX_LINK,     /* a clickable area: uri or dest */
+    BOX_DEST,     /* a named destination at (x, y) */
+    BOX_QR,       /* a QR code for text (slides' closing links) */
+} box_kind;
+
+typedef enum { FIT_CONTAIN, FIT_COVER } box_fit;
+
+typedef struct box {
+    box_kind kind;
+    int x, y, w, h;          /* Pango units; BOX_LINE: y = baseline, h = line pitch */
+    /* BOX_LINE */
+    PangoLayout *layout;     /* a reference owned by the pageset */
+    int line;                /* line index in layout */
+    char *text;              /* the line's text, for dumps */
+    /* BOX_IMAGE */
+    char *path;              /* absolute path */
+    media_info info;
+    box_fit fit;
+    double anchor_y;         /* FIT_COVER: 0 keeps the top, 0.5 the centre */
+    /* BOX_PLACEHOLDER: text is the label; BOX_QR: text is the payload */
+    /* BOX_RECT */
+    theme_rgba color;
+    /* BOX_LINK / BOX_DEST */
+    char *uri;               /* external link */
+    char *dest;              /* named destination (link target or BOX_DEST name) */
+} box;
+
+typedef struct page {
+    int w, h;                /* Pango units */
+    theme_rgba background;   /* 0 = none (white paper) */
+    box *boxes;
+    size_t nboxes, cap;
+    char *label;             /* page label / number as printed, may be NULL */
+} page;
+
+typedef struct outline_entry {
+    char *title;
+    int level;               /* 1 = top */
+    char *dest;              /* named destination */
+    int page;                /* 0-based page index */
+} outline_entry;
+
+typedef struct pageset_meta {
+    char *title, *author, *subject, *keywords, *creator;
+    char *date;              /* ISO 8601 "YYYY-MM-DDTHH:MM:SS", from the post */
+    char *lang;
+} pageset_meta;
+
+typedef struct pageset pageset;
+
+/* Returns a new empty pageset owned by the caller; free with pageset_free(). */
+pageset *pageset_new(void);
+void pageset_free(pageset *ps);
+
+/* Appends a page; returns it (borrowed; valid until the next pageset_add_page()). */
+page *pageset_add_page(pageset *ps, int w, int h);
+/* Inserts a page at index; returns it (borrowed, same validity). */
+page *pageset_insert_page(pageset *ps, size_t index, int w, int h);
+/* Moves every page of src into dst before index (outline entries of dst
+ * that point at or after index move along); src is left with no pages. */
+void pageset_splice(pageset *dst, size_t index, pageset *src);
+size_t pageset_npages(const pageset *ps);
+page *pageset_page(pageset *ps, size_t i);
+const page *pageset_page_const(const pageset *ps, size_t i);
+
+/* Appends a box to a page; copies strings, refs the layout. Returns the
+ * stored box (borrowed; valid until the next add to that page). */
+box *page_add_line(page *pg, PangoLayout *layout, int line, int x, int baseline,
+                   int w, int h, const char *text);
+box *page_add_image(page *pg, const char *path, const media_info *info, int x, int y,
+                    int w, int h, box_fit fit, double anchor_y);
+box *page_add_placeholder(page *pg, const char *label, int x, int y, int w, int h);
+box *page_add_rect(page *pg, theme_rgba color, int x, int y, int w, int h);
+box *page_add_link(page *pg, const char *uri, const char *dest, int x, int y, int w, int h);
+box *page_add_dest(page *pg, const char *name, int x, int y);
+box *page_add_qr(page *pg, const char *payload, int x, int y, int size);
+
+void pageset_add_outline(pageset *ps, const char *title, int level, const char *dest, int page);
+size_t pageset_noutline(const pageset *ps);
+const outline_entry *pageset_outline(const pageset *ps, size_t i);
+
+/* Metadata, borrowed; set its fields with pageset_set_meta(). */
+const pageset_meta *pageset_get_meta(const pageset *ps);
+void pageset_set_meta(pageset *ps, const char *title, const char *author,
+                      const char *subject, const char *keywords, const char *date,
+                      const char *lang);
+
+/* Appends the pages as stable text. */
+void pageset_dump(const pageset *ps, buf *out);
+
+#endif

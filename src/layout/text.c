@@ -1,0 +1,442 @@
+/* text: shaping, breaking and justifying one paragraph (see text.h).
+ *
+ * The paragraph's bytes go to Pango unchanged, so text extracted from the
+ * PDF is the source text: no spaces are inserted for Chinese–Latin gaps,
+ * no characters for justification.  Everything folio adds is geometry:
+ *
+ *   1. attributes: language, CJK base family, Latin face on narrow runs,
+ *      span styles, and a letter-spacing of autospace_em on the character
+ *      before each Han/Latin boundary (docs/cjk.md §5);
+ *   2. Pango breaks lines (UAX #14 plus its CJK tailoring);
+ *   3. letter spacing moved out of x_offset: Pango puts half of it before
+ *      the glyph, which makes pdftotext read "openEule r" (stack.md); after
+ *      the fix the whole gap follows the glyph;
+ *   4. justification: every line but the last gets its slack spread evenly
+ *      over the gaps next to a CJK character and over spaces; gaps inside a
+ *      Latin word never stretch, so "DPU" never becomes "D P U".
+ */
+#include "layout/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "base/utf8.h"
+
+struct text_block {
+    PangoLayout *layout;
+    const char *text;        /* borrowed from the layout */
+    size_t len;
+    text_style st;
+    int width;
+    int nlines;
+    int *line_x, *line_w;
+    text_link *links;
+    size_t nlinks, links_cap;
+    unsigned char *spaced;   /* per byte: 1 when letter spacing was added */
+};
+
+/* Characters set in the CJK face and counted as CJK for spacing and
+ * justification.  In Chinese text the quotes, dashes, ellipsis and middle
+ * dot are full-width marks (their narrow Latin forms look broken there). */
+static bool is_cjk_char(uint32_t cp, bool cjk_lang)
+{
+    if (utf8_is_wide(cp) || utf8_is_cjk_punct(cp)) return true;
+    if (cjk_lang) {
+        switch (cp) {
+        case 0x201C: case 0x201D: case 0x2018: case 0x2019:
+        case 0x2014: case 0x2026: case 0x00B7: case 0x2015:
+            return true;
+        default: break;
+        }
+    }
+    return false;
+}
+
+static bool is_ideo(uint32_t cp) { return utf8_is_han(cp) || utf8_is_kana(cp); }
+static bool is_alnum_latin(uint32_t cp) { return utf8_is_latin(cp) || utf8_is_digit(cp); }
+
+static bool lang_is_cjk(const char *lang)
+{
+    return !lang || !strncmp(lang, "zh", 2) || !strncmp(lang, "ja", 2) ||
+           !strncmp(lang, "ko", 2);
+}
+
+static void set_rgba(PangoAttrList *al, theme_rgba c, guint start, guint end)
+{
+    PangoAttribute *a = pango_attr_foreground_new((guint16)(((c >> 24) & 0xff) * 257),
+                                                  (guint16)(((c >> 16) & 0xff) * 257),
+                                                  (guint16)(((c >> 8) & 0xff) * 257));
+    a->start_index = start;
+    a->end_index = end;
+    pango_attr_list_insert(al, a);
+}
+
+static void insert(PangoAttrList *al, PangoAttribute *a, size_t start, size_t end)
+{
+    a->start_index = (guint)start;
+    a->end_index = (guint)end;
+    pango_attr_list_insert(al, a);
+}
+
+/* Splits [start, end) into CJK and non-CJK stretches and calls f on each. */
+typedef void (*range_fn)(PangoAttrList *al, const text_style *st, size_t a, size_t b, bool cjk);
+
+static void each_script_run(const char *s, size_t start, size_t end, bool cjk_lang,
+                            PangoAttrList *al, const text_style *st, range_fn f)
+{
+    size_t i = start, run = start;
+    int cur = -1;
+    while (i < end) {
+        size_t adv;
+        uint32_t cp = utf8_decode(s + i, end - i, &adv);
+        /* Spaces join whatever run they are in: a space between two Latin
+         * words stays in the Latin face. */
+        int c = utf8_is_space(cp) ? cur : (int)is_cjk_char(cp, cjk_lang);
+        if (cur == -1) cur = c;
+        if (c != cur && c != -1) {
+            if (cur != -1) f(al, st, run, i, cur);
+            run = i;
+            cur = c;
+        }
+        i += adv;
+    }
+    if (run < end) f(al, st, run, end, cur == 1);
+}
+
+static void latin_face(PangoAttrList *al, const text_style *st, size_t a, size_t b, bool cjk)
+{
+    if (!cjk && st->font.latin) insert(al, pango_attr_family_new(st->font.latin), a, b);
+}
+
+static void emphasis(PangoAttrList *al, const text_style *st, size_t a, size_t b, bool cjk)
+{
+    /* docs/cjk.md §1: Han characters are never slanted. */
+    if (cjk) insert(al, pango_attr_weight_new(PANGO_WEIGHT_BOLD), a, b);
+    else insert(al, pango_attr_style_new(PANGO_STYLE_ITALIC), a, b);
+}
+
+static void mono_face(PangoAttrList *al, const text_style *st, size_t a, size_t b, bool cjk)
+{
+    insert(al, pango_attr_family_new(cjk ? st->mono_cjk : st->mono), a, b);
+}
+
+static PangoAttrList *build_attrs(text_block *tb, const char *s, size_t len,
+                                  const doc_span *spans, size_t nspans)
+{
+    const text_style *st = &tb->st;
+    bool cjk_lang = lang_is_cjk(st->lang);
+    PangoAttrList *al = pango_attr_list_new();
+
+    /* Latin face on narrow runs, first, so span attributes override it. */
+    each_script_run(s, 0, len, cjk_lang, al, st, latin_face);
+
+    for (size_t k = 0; k < nspans; k++) {
+        const doc_span *sp = &spans[k];
+        size_t a = sp->start, b = sp->end > len ? len : sp->end;
+        if (a >= b) continue;
+        switch (sp->kind) {
+        case SPAN_STRONG:
+            insert(al, pango_attr_weight_new(PANGO_WEIGHT_BOLD), a, b);
+            break;
+        case SPAN_EM:
+            each_script_run(s, a, b, cjk_lang, al, st, emphasis);
+            break;
+        case SPAN_CODE:
+            each_script_run(s, a, b, cjk_lang, al, st, mono_face);
+            insert(al, pango_attr_size_new((int)(st->size * 0.9)), a, b);
+            if (st->code_bg) {
+                theme_rgba c = st->code_bg;
+                insert(al, pango_attr_background_new((guint16)(((c >> 24) & 0xff) * 257),
+                                                     (guint16)(((c >> 16) & 0xff) * 257),
+                                                     (guint16)(((c >> 8) & 0xff) * 257)),
+                       a, b);
+            }
+            break;
+        case SPAN_LINK:
+            set_rgba(al, st->link_color, (guint)a, (guint)b);
+            break;
+        case SPAN_STRIKE:
+            insert(al, pango_attr_strikethrough_new(TRUE), a, b);
+            break;
+        }
+    }
+
+    /* Chinese–Latin spacing (docs/cjk.md §5): letter spacing on the
+     * character before each boundary between an ideograph and a Latin
+     * letter or digit with nothing between them.  A source space at such a
+     * boundary is left as it is: the Latin face's space is 0.26 em, within
+     * a hundredth of an em of the ¼ em target. */
+    if (st->autospace_em > 0) {
+        int gap = (int)(st->autospace_em * st->size);
+        size_t i = 0, prev_at = 0;
+        uint32_t prev = 0;
+        while (i < len) {
+            size_t adv;
+            uint32_t cp = utf8_decode(s + i, len - i, &adv);
+            if (prev && ((is_ideo(prev) && is_alnum_latin(cp)) ||
+                         (is_alnum_latin(prev) && is_ideo(cp)))) {
+                insert(al, pango_attr_letter_spacing_new(gap), prev_at, i);
+                tb->spaced[prev_at] = 1;
+            }
+            prev = cp;
+            prev_at = i;
+            i += adv;
+        }
+    }
+    return al;
+}
+
+/* A cluster of glyphs in a line: the glyph that carries its advance and
+ * the bytes it stands for. */
+typedef struct cluster {
+    PangoGlyphString *glyphs;
+    int last_glyph;
+    size_t start, end;   /* byte range in the text */
+} cluster;
+
+static size_t line_clusters(const text_block *tb, PangoLayoutLine *line, cluster **out)
+{
+    size_t n = 0, cap = 0;
+    cluster *cl = NULL;
+    for (GSList *r = line->runs; r; r = r->next) {
+        PangoGlyphItem *run = r->data;
+        PangoGlyphString *gs = run->glyphs;
+        int item_off = run->item->offset, item_end = item_off + run->item->length;
+        for (int g = 0; g < gs->num_glyphs; g++) {
+            int c = gs->log_clusters[g];
+            if (g + 1 < gs->num_glyphs && gs->log_clusters[g + 1] == c) continue;
+            cluster k;
+            k.glyphs = gs;
+            k.last_glyph = g;
+            k.start = (size_t)(item_off + c);
+            k.end = g + 1 < gs->num_glyphs ? (size_t)(item_off + gs->log_clusters[g + 1])
+                                           : (size_t)item_end;
+            MEM_PUSH(cl, n, cap) = k;
+        }
+    }
+    (void)tb;
+    *out = cl;
+    return n;
+}
+
+/* Removes the half of each letter-spacing that Pango puts before the glyph
+ * (x_offset), keeping the advance: the gap then lies wholly after it. */
+static void fix_letter_spacing(text_block *tb, PangoLayoutLine *line)
+{
+    for (GSList *r = line->runs; r; r = r->next) {
+        PangoGlyphItem *run = r->data;
+        PangoGlyphString *gs = run->glyphs;
+        for (int g = 0; g < gs->num_glyphs; g++) {
+            size_t at = (size_t)(run->item->offset + gs->log_clusters[g]);
+            if (at < tb->len && tb->spaced[at]) gs->glyphs[g].geometry.x_offset = 0;
+        }
+    }
+}
+
+static int line_natural_width(PangoLayoutLine *line)
+{
+    PangoRectangle logical;
+    pango_layout_line_get_extents(line, NULL, &logical);
+    return logical.width;
+}
+
+static void justify_line(text_block *tb, PangoLayoutLine *line, int avail)
+{
+    bool cjk_lang = lang_is_cjk(tb->st.lang);
+    cluster *cl;
+    size_t n = line_clusters(tb, line, &cl);
+    /* Trailing spaces do not count as content (Pango zeroes the final one). */
+    while (n > 0) {
+        size_t adv;
+        uint32_t cp = utf8_decode(tb->text + cl[n - 1].start, tb->len - cl[n - 1].start, &adv);
+        if (!utf8_is_space(cp) && cp != '\n') break;
+        n--;
+    }
+    int slack = avail - line_natural_width(line);
+    if (n < 2 || slack <= 0) {
+        free(cl);
+        return;
+    }
+    size_t *gaps = mem_alloc(n * sizeof *gaps);
+    size_t ngaps = 0;
+    for (size_t k = 0; k + 1 < n; k++) {
+        size_t adv;
+        uint32_t c = utf8_decode_prev(tb->text, cl[k].end, &adv);
+        uint32_t d = utf8_decode(tb->text + cl[k + 1].start, tb->len - cl[k + 1].start, &adv);
+        if (utf8_is_space(c) || is_cjk_char(c, cjk_lang) || is_cjk_char(d, cjk_lang))
+            gaps[ngaps++] = k;
+    }
+    /* A line that would need more than an em per gap is left ragged: it is
+     * a line broken before something unbreakable, and stretching it that far
+     * reads worse than a short line. */
+    if (ngaps > 0 && slack / (int)ngaps <= tb->st.size) {
+        int per = slack / (int)ngaps, rest = slack - per * (int)ngaps;
+        for (size_t j = 0; j < ngaps; j++) {
+            cluster *k = &cl[gaps[j]];
+            k->glyphs->glyphs[k->last_glyph].geometry.width += per + ((int)j < rest ? 1 : 0);
+        }
+    }
+    free(gaps);
+    free(cl);
+}
+
+static void collect_links(text_block *tb, const doc_span *spans, size_t nspans)
+{
+    for (size_t k = 0; k < nspans; k++) {
+        if (spans[k].kind != SPAN_LINK || !spans[k].href) continue;
+        size_t a = spans[k].start, b = spans[k].end > tb->len ? tb->len : spans[k].end;
+        for (int i = 0; i < tb->nlines; i++) {
+            PangoLayoutLine *line = pango_layout_get_line_readonly(tb->layout, i);
+            size_t ls = (size_t)line->start_index, le = ls + (size_t)line->length;
+            size_t s0 = a > ls ? a : ls, s1 = b < le ? b : le;
+            if (s0 >= s1) continue;
+            size_t adv;
+            utf8_decode_prev(tb->text, s1, &adv);
+            int x0, x1;
+            pango_layout_line_index_to_x(line, (int)s0, FALSE, &x0);
+            pango_layout_line_index_to_x(line, (int)(s1 - adv), TRUE, &x1);
+            if (x1 <= x0) continue;
+            text_link l = {i, x0, x1, spans[k].href};
+            MEM_PUSH(tb->links, tb->nlinks, tb->links_cap) = l;
+        }
+    }
+}
+
+text_block *text_block_new(PangoContext *ctx, const char *s, size_t len,
+                           const doc_span *spans, size_t nspans,
+                           const text_style *st, int width)
+{
+    text_block *tb = mem_calloc(1, sizeof *tb);
+    tb->st = *st;
+    tb->width = width;
+    tb->spaced = mem_calloc(len + 1, 1);
+
+    PangoLayout *layout = pango_layout_new(ctx);
+    tb->layout = layout;
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, st->font.cjk);
+    pango_font_description_set_absolute_size(fd, st->size);
+    pango_font_description_set_weight(fd, (PangoWeight)st->weight);
+    if (st->italic) pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
+    pango_layout_set_font_description(layout, fd);
+    pango_font_description_free(fd);
+
+    pango_layout_set_text(layout, s, (int)len);
+    tb->text = pango_layout_get_text(layout);
+    tb->len = len;
+    PangoAttrList *al = build_attrs(tb, s, len, spans, nspans);
+    /* The block's colour goes first so that span colours (links) win. */
+    PangoAttrList *base = pango_attr_list_new();
+    PangoAttribute *fg = pango_attr_foreground_new((guint16)(((st->color >> 24) & 0xff) * 257),
+                                                   (guint16)(((st->color >> 16) & 0xff) * 257),
+                                                   (guint16)(((st->color >> 8) & 0xff) * 257));
+    pango_attr_list_insert(base, fg);
+    pango_attr_list_splice(base, al, 0, 0);
+    pango_attr_list_unref(al);
+    pango_layout_set_attributes(layout, base);
+    pango_attr_list_unref(base);
+
+    pango_layout_set_width(layout, width);
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_indent(layout, st->indent);
+    if (st->tab > 0) {
+        PangoTabArray *tabs = pango_tab_array_new_with_positions(1, FALSE, PANGO_TAB_LEFT, st->tab);
+        pango_layout_set_tabs(layout, tabs);
+        pango_tab_array_free(tabs);
+    }
+    pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
+
+    tb->nlines = pango_layout_get_line_count(layout);
+    tb->line_x = mem_calloc((size_t)tb->nlines + 1, sizeof(int));
+    tb->line_w = mem_calloc((size_t)tb->nlines + 1, sizeof(int));
+    for (int i = 0; i < tb->nlines; i++) {
+        PangoLayoutLine *line = pango_layout_get_line(layout, i);
+        fix_letter_spacing(tb, line);
+        /* A negative indent hangs: the first line is full width and the
+         * others are indented (list items with their marker). */
+        int indent = st->indent >= 0 ? (i == 0 ? st->indent : 0) : (i == 0 ? 0 : -st->indent);
+        size_t end = (size_t)line->start_index + (size_t)line->length;
+        bool hard_break = end < len && s[end] == '\n';
+        bool last = i == tb->nlines - 1 || hard_break;
+        if (st->align == TEXT_JUSTIFY && !last) justify_line(tb, line, width - indent);
+        int w = line_natural_width(line);
+        tb->line_w[i] = w;
+        switch (st->align) {
+        case TEXT_CENTER: tb->line_x[i] = (width - w) / 2; break;
+        case TEXT_RIGHT: tb->line_x[i] = width - w; break;
+        default: tb->line_x[i] = indent; break;
+        }
+    }
+    collect_links(tb, spans, nspans);
+    return tb;
+}
+
+void text_block_free(text_block *tb)
+{
+    if (!tb) return;
+    g_object_unref(tb->layout);
+    free(tb->line_x);
+    free(tb->line_w);
+    free(tb->links);
+    free(tb->spaced);
+    free(tb);
+}
+
+int text_block_nlines(const text_block *tb) { return tb->nlines; }
+
+int text_block_height(const text_block *tb, int n) { return n * tb->st.line_pitch; }
+
+PangoLayout *text_block_layout(const text_block *tb) { return tb->layout; }
+
+void text_block_line(const text_block *tb, int i, int *x, int *width, int *baseline)
+{
+    if (x) *x = tb->line_x[i];
+    if (width) *width = tb->line_w[i];
+    /* The CJK em box (0.88 em above the baseline, 0.12 below) centred in
+     * the grid cell, so Chinese lines look evenly spaced. */
+    if (baseline) *baseline = (tb->st.line_pitch - tb->st.size) / 2 + (int)(0.88 * tb->st.size);
+}
+
+char *text_block_line_text(const text_block *tb, int i)
+{
+    PangoLayoutLine *line = pango_layout_get_line_readonly(tb->layout, i);
+    return mem_strndup(tb->text + line->start_index, (size_t)line->length);
+}
+
+const text_link *text_block_links(const text_block *tb, size_t *n)
+{
+    *n = tb->nlinks;
+    return tb->links;
+}
+
+char *text_block_missing_chars(const text_block *tb)
+{
+    if (pango_layout_get_unknown_glyphs_count(tb->layout) == 0) return NULL;
+    buf out = BUF_INIT;
+    PangoLayoutIter *it = pango_layout_get_iter(tb->layout);
+    do {
+        PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+        if (!run) continue;
+        for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+            PangoGlyph gl = run->glyphs->glyphs[g].glyph;
+            if (!(gl & PANGO_GLYPH_UNKNOWN_FLAG)) continue;
+            uint32_t cp = gl & ~PANGO_GLYPH_UNKNOWN_FLAG;
+            if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue;
+            char enc[5] = {0};
+            utf8_encode(cp, enc);
+            if (!out.s || !strstr(out.s, enc)) buf_add(&out, enc);
+        }
+    } while (pango_layout_iter_next_run(it));
+    pango_layout_iter_free(it);
+    return out.len ? buf_detach(&out) : (buf_free(&out), NULL);
+}
+
+int text_block_max_width(const text_block *tb)
+{
+    int m = 0;
+    for (int i = 0; i < tb->nlines; i++)
+        if (tb->line_w[i] + tb->line_x[i] > m) m = tb->line_w[i] + tb->line_x[i];
+    return m;
+}

@@ -1,0 +1,81 @@
+/* text: one paragraph of styled text, shaped and broken into lines.
+ *
+ * A text_block is a PangoLayout built from doc_text (UTF-8 plus spans)
+ * with folio's Chinese rules applied (docs/cjk.md):
+ *   - every run tagged with the post's language, so Chinese gets SC/TC glyph
+ *     forms rather than Japanese ones (§2);
+ *   - the CJK face as the base family and the paired Latin face applied by
+ *     attribute to runs of Latin letters, digits and ASCII punctuation, so
+ *     “ ” — … keep their full-width Chinese forms (§2, stack.md);
+ *   - ¼ em between Han and Latin letters or digits (§5) as letter spacing
+ *     on the character before the boundary, so the line breaker sees it;
+ *   - emphasis in CJK runs made bold, never slanted (§1);
+ *   - Pango's UAX #14 breaking (which keeps §3's marks off line starts and
+ *     ends), then folio's own justification: slack spread over every gap
+ *     next to a CJK character and every space, never inside a Latin word,
+ *     last line not stretched (§6).
+ * Lines sit on a fixed baseline grid (line_pitch), so text on facing pages
+ * lines up and heights are exact multiples.
+ */
+#ifndef FOLIO_TEXT_H
+#define FOLIO_TEXT_H
+
+#include <pango/pango.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "doc/doc.h"
+#include "style/theme.h"
+
+typedef enum { TEXT_JUSTIFY, TEXT_LEFT, TEXT_CENTER, TEXT_RIGHT } text_align;
+
+typedef struct text_style {
+    theme_font font;          /* CJK base family and paired Latin face */
+    const char *mono, *mono_cjk;
+    int size;                 /* Pango units */
+    int weight;               /* 400 regular, 700 bold */
+    bool italic;              /* Latin runs only; CJK is never slanted */
+    theme_rgba color, link_color, code_bg;
+    int line_pitch;           /* baseline to baseline, Pango units */
+    int indent;               /* first-line indent, Pango units; negative hangs */
+    int tab;                  /* a tab stop (list markers), 0 = none */
+    text_align align;
+    const char *lang;         /* post language tag */
+    double autospace_em;      /* Han–Latin gap in em, 0 = off */
+    theme_cjk_emphasis emphasis;
+} text_style;
+
+typedef struct text_link {
+    int line;                 /* line index */
+    int x0, x1;               /* Pango units from the block's left edge */
+    const char *href;         /* borrowed from the doc_span */
+} text_link;
+
+typedef struct text_block text_block;
+
+/* Shapes and breaks s[0..len) with spans at width (Pango units).
+ * Returns a new block owned by the caller; free with text_block_free(). */
+text_block *text_block_new(PangoContext *ctx, const char *s, size_t len,
+                           const doc_span *spans, size_t nspans,
+                           const text_style *st, int width);
+void text_block_free(text_block *tb);
+
+int text_block_nlines(const text_block *tb);
+/* Height of lines [0, n): n * line_pitch. */
+int text_block_height(const text_block *tb, int n);
+/* The layout (borrowed; ref it to keep it beyond text_block_free()). */
+PangoLayout *text_block_layout(const text_block *tb);
+/* Line i: x offset from the block's left edge (alignment, indent), its
+ * width, and its baseline measured from the top of line i's grid cell. */
+void text_block_line(const text_block *tb, int i, int *x, int *width, int *baseline);
+/* The line's text, a new string owned by the caller (free()). */
+char *text_block_line_text(const text_block *tb, int i);
+/* Link rectangles, per line; borrowed. */
+const text_link *text_block_links(const text_block *tb, size_t *n);
+/* Characters no installed font can draw, as a new UTF-8 string of
+ * distinct characters (NULL when none), owned by the caller. */
+char *text_block_missing_chars(const text_block *tb);
+/* Widest line's natural width (for shrink-to-fit decisions). */
+int text_block_max_width(const text_block *tb);
+
+#endif

@@ -1,0 +1,269 @@
+/* folio's command line: argv → options → one pipeline run → exit status.
+ *
+ * The only place that prints diagnostics and decides the exit status:
+ *   0  output written (warnings may have been printed)
+ *   1  the post could not be rendered (bad front matter, unwritable output)
+ *   2  usage error
+ *   3  set-up problem (fonts or their configuration missing)
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/mem.h"
+#include "config.h"
+#include "doc/doc.h"
+#include "input/article.h"
+#include "layout/handout.h"
+#include "layout/pageset.h"
+#include "render/pdf.h"
+#include "style/fonts.h"
+#include "style/theme.h"
+
+enum { EXIT_WRITTEN = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_SETUP = 3 };
+
+typedef struct options {
+    const char *command;
+    const char *input;
+    const char *output;
+    const char *fonts_dir;
+    const char *dump;        /* "boxes" */
+    theme_paper paper;
+    bool paper_set;
+    bool strict, quiet, absolute;
+    const char **allow;      /* NULL-terminated */
+    size_t nallow;
+} options;
+
+static void usage(FILE *fp)
+{
+    fputs("usage: folio handout POST.md [-o OUT.pdf] [--paper a4|a5|letter]\n"
+          "       folio inspect POST.md [--absolute]\n"
+          "       folio --version | --help\n"
+          "\n"
+          "options:\n"
+          "  -o, --output FILE     where to write (default: <post>.handout.pdf here)\n"
+          "      --paper SIZE      a4 (default), a5 or letter\n"
+          "      --strict          treat warnings as errors\n"
+          "  -q, --quiet           do not print warnings\n"
+          "      --allow-outside DIR  let images come from DIR too (repeatable)\n"
+          "      --fonts DIR       folio's fonts folder (default: the installed one)\n"
+          "      --dump boxes      print the laid-out pages as text instead of writing\n"
+          "\n"
+          "exit status: 0 written, 1 post could not be rendered, 2 usage error,\n"
+          "             3 set-up problem (fonts missing)\n",
+          fp);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "folio: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n");
+    fprintf(stderr, "try 'folio --help'\n");
+    return EXIT_USAGE;
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* fonts/: --fonts, $FOLIO_FONTS, next to the binary (../share/folio/fonts,
+ * an install), the source tree (a build), the configured install prefix. */
+static char *find_data_dir(const char *given, const char *env, const char *sub)
+{
+    if (given) return mem_strdup(given);
+    const char *e = getenv(env);
+    if (e && *e) return mem_strdup(e);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char cand[PATH_MAX + 64];
+    if (n > 0) {
+        exe[n] = 0;
+        char *dir = dirname(exe);
+        snprintf(cand, sizeof cand, "%s/../share/folio/%s", dir, sub);
+        if (is_dir(cand)) return mem_strdup(cand);
+    }
+    snprintf(cand, sizeof cand, "%s/%s", FOLIO_SOURCE_DIR, sub);
+    if (is_dir(cand)) return mem_strdup(cand);
+    snprintf(cand, sizeof cand, "%s/%s", FOLIO_INSTALL_DATADIR, sub);
+    return mem_strdup(cand);
+}
+
+/* <stem>.<kind>.pdf in the current folder; index.md and README.md take
+ * their folder's name. */
+static char *default_output(const char *input, const char *kind)
+{
+    char *copy = mem_strdup(input);
+    char *base = basename(copy);
+    char stem[PATH_MAX];
+    snprintf(stem, sizeof stem, "%s", base);
+    char *dot = strrchr(stem, '.');
+    if (dot) *dot = 0;
+    if (!strcmp(stem, "index") || !strcmp(stem, "README")) {
+        char *copy2 = mem_strdup(input);
+        char *dir = dirname(copy2);
+        char *abs = realpath(dir, NULL);
+        snprintf(stem, sizeof stem, "%s", basename(abs ? abs : dir));
+        free(abs);
+        free(copy2);
+    }
+    free(copy);
+    buf b = BUF_INIT;
+    buf_addf(&b, "%s.%s.pdf", stem, kind);
+    return buf_detach(&b);
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->allow = mem_calloc((size_t)argc + 1, sizeof *o->allow);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            exit(EXIT_WRITTEN);
+        } else if (!strcmp(a, "--version")) {
+            printf("folio %s\n", FOLIO_VERSION);
+            exit(EXIT_WRITTEN);
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!next) return usage_error("%s needs a file name", a);
+            o->output = argv[++i];
+        } else if (!strcmp(a, "--paper")) {
+            if (!next) return usage_error("%s needs a size", a);
+            if (!theme_paper_parse(next, &o->paper))
+                return usage_error("unknown paper size '%s' (expected a4, a5 or letter)", next);
+            o->paper_set = true;
+            i++;
+        } else if (!strcmp(a, "--fonts")) {
+            if (!next) return usage_error("%s needs a folder", a);
+            o->fonts_dir = argv[++i];
+        } else if (!strcmp(a, "--allow-outside")) {
+            if (!next) return usage_error("%s needs a folder", a);
+            o->allow[o->nallow++] = argv[++i];
+        } else if (!strcmp(a, "--dump")) {
+            if (!next || strcmp(next, "boxes")) return usage_error("%s takes 'boxes'", a);
+            o->dump = argv[++i];
+        } else if (!strcmp(a, "--strict")) {
+            o->strict = true;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = true;
+        } else if (!strcmp(a, "--absolute")) {
+            o->absolute = true;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (!o->command) {
+            o->command = a;
+        } else if (!o->input) {
+            o->input = a;
+        } else {
+            return usage_error("unexpected argument '%s'", a);
+        }
+    }
+    if (!o->command) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(o->command, "handout") && strcmp(o->command, "inspect"))
+        return usage_error("unknown command '%s'", o->command);
+    if (!o->input) return usage_error("%s needs a post (a Markdown file)", o->command);
+    return 0;
+}
+
+/* Prints diagnostics; returns true when the run may go on (no errors). */
+static bool report(diag_list *dl, const options *o)
+{
+    if (o->strict) diag_promote_warnings(dl);
+    diag_print(dl, stderr, o->quiet);
+    return diag_errors(dl) == 0;
+}
+
+static int run_inspect(const options *o, diag_list *dl)
+{
+    article_opts ao = {o->allow};
+    doc *d = article_load(o->input, &ao, dl);
+    if (!d) {
+        report(dl, o);
+        return EXIT_FAILED;
+    }
+    buf out = BUF_INIT;
+    doc_dump_json_with(d, dl, &out, o->absolute);
+    fputs(out.s ? out.s : "", stdout);
+    buf_free(&out);
+    doc_free(d);
+    return report(dl, o) ? EXIT_WRITTEN : EXIT_FAILED;
+}
+
+static int run_handout(const options *o, diag_list *dl)
+{
+    char *fonts_dir = find_data_dir(o->fonts_dir, "FOLIO_FONTS", "fonts");
+    const theme *th = theme_default();
+    fontset *fs = fontset_new(fonts_dir, dl);
+    free(fonts_dir);
+    if (fs) {
+        const char *families[] = {th->body.cjk, th->body.latin, th->heading.cjk,
+                                  th->heading.latin, th->mono, th->mono_cjk};
+        for (size_t i = 0; i < sizeof families / sizeof *families; i++)
+            if (!fontset_require(fs, families[i], dl)) break;
+    }
+    if (!fs || diag_errors(dl)) {
+        report(dl, o);
+        fontset_free(fs);
+        return EXIT_SETUP;
+    }
+
+    article_opts ao = {o->allow};
+    doc *d = article_load(o->input, &ao, dl);
+    if (!d) {
+        report(dl, o);
+        fontset_free(fs);
+        return EXIT_FAILED;
+    }
+    handout_opts ho = {o->paper_set ? o->paper : th->paper};
+    pageset *ps = handout_layout(d, th, fs, &ho, dl);
+    int status = EXIT_WRITTEN;
+    if (o->strict && diag_warnings(dl)) {
+        status = EXIT_FAILED;
+    } else if (o->dump) {
+        buf out = BUF_INIT;
+        pageset_dump(ps, &out);
+        fputs(out.s ? out.s : "", stdout);
+        buf_free(&out);
+    } else {
+        char *out = o->output ? mem_strdup(o->output) : default_output(o->input, "handout");
+        if (!pdf_write(ps, out, o->input, dl)) status = EXIT_FAILED;
+        free(out);
+    }
+    if (!report(dl, o)) status = EXIT_FAILED;
+    pageset_free(ps);
+    doc_free(d);
+    fontset_free(fs);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc) {
+        free(o.allow);
+        return rc;
+    }
+    diag_list *dl = diag_list_new();
+    if (!strcmp(o.command, "inspect")) rc = run_inspect(&o, dl);
+    else rc = run_handout(&o, dl);
+    diag_list_free(dl);
+    free(o.allow);
+    return rc;
+}

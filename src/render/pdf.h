@@ -1,0 +1,28 @@
+/* pdf: laid-out pages → a PDF file (and PNG pictures of pages).
+ *
+ * Render draws what layout decided and nothing else: it never shapes text
+ * or moves a box.  It adds what only a PDF has: named destinations, link
+ * annotations, the outline, metadata.  Internal links and outline entries
+ * always go through named destinations, because cairo 1.16 writes a link
+ * to a later page with no target (../shared/docs/stack.md).  The creation
+ * and modification dates come from the post, so output is byte-identical
+ * across runs.  The file is written to a temporary and renamed.
+ */
+#ifndef FOLIO_PDF_H
+#define FOLIO_PDF_H
+
+#include <stdbool.h>
+
+#include "base/diag.h"
+#include "layout/pageset.h"
+
+/* Writes ps to path atomically.  Returns false and appends an error naming
+ * path when the file cannot be written (nothing is left behind); image
+ * problems are warnings.  diag_file names the post in image warnings. */
+bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_list *dl);
+
+/* Writes page i as a PNG width pixels wide, atomically. */
+bool pdf_write_png(const pageset *ps, size_t i, int width, const char *path,
+                   const char *diag_file, diag_list *dl);
+
+#endif

@@ -1,0 +1,43 @@
+/* fonts: folio's private font set.
+ *
+ * A fontset is a fontconfig configuration built from fonts/fonts.conf
+ * (never the machine's), a Pango font map over it, and the check that the
+ * families folio's themes name are really there.  It is created once per
+ * process (or once before a batch forks its workers) and shared by every
+ * document: fontconfig set-up and font loading are the expensive part of a
+ * first layout (../shared/docs/stack.md: 8-20 ms).
+ */
+#ifndef FOLIO_FONTS_H
+#define FOLIO_FONTS_H
+
+#include <pango/pango.h>
+#include <stdbool.h>
+
+#include "base/diag.h"
+
+typedef struct fontset fontset;
+
+/* Loads dir/fonts.conf and the fonts it names.  Returns a new fontset
+ * owned by the caller (free with fontset_free()), or NULL and appends an
+ * error naming the missing file or family and how to install it. */
+fontset *fontset_new(const char *dir, diag_list *dl);
+void fontset_free(fontset *fs);
+
+/* Checks that family is installed; appends an error naming the Debian
+ * package to install otherwise.  Returns false when missing. */
+bool fontset_require(fontset *fs, const char *family, diag_list *dl);
+
+/* Returns a new Pango context owned by the caller (g_object_unref()),
+ * set up for PDF output: language tagged (a BCP 47 tag such as "zh-Hans"
+ * becomes Pango's "zh-cn" so that Simplified glyph forms are chosen), glyph
+ * positions not rounded, no hinting. */
+PangoContext *fontset_context(fontset *fs, const char *lang);
+
+/* The Pango language for a post language tag ("zh-Hans" → zh-cn,
+ * "zh-Hant" → zh-tw, "ja" → ja, else en). Borrowed, static. */
+PangoLanguage *fontset_language(const char *lang);
+
+/* The fonts folder this set was loaded from. Borrowed. */
+const char *fontset_dir(const fontset *fs);
+
+#endif

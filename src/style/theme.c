@@ -1,0 +1,68 @@
+/* theme: the built-in default.  Each number says why it is what it is. */
+#include "style/theme.h"
+
+#include <string.h>
+
+static const theme default_theme = {
+    .name = "default",
+    .description = "Serif body, sans headings, blue accent; A4 handouts",
+    .paper = PAPER_A4,
+    /* 20 mm at the sides keeps a 10.5 pt line near 40 Chinese characters
+     * (docs/cjk.md §6: 30-40 per line); a taller bottom margin leaves room
+     * for the running footer. */
+    .margin_top = THEME_MM(22),
+    .margin_bottom = THEME_MM(24),
+    .margin_inner = THEME_MM(22),
+    .margin_outer = THEME_MM(22),
+    .body = {"Noto Serif CJK SC", "Noto Serif"},
+    .heading = {"Noto Sans CJK SC", "Noto Sans"},
+    .mono = "Noto Sans Mono",
+    .mono_cjk = "Noto Sans Mono CJK SC",
+    .size_body = (int)(10.5 * THEME_PT),   /* 五号, the usual Chinese body size */
+    .size_small = 8 * THEME_PT,
+    .size_code = 9 * THEME_PT,
+    .size_title = 24 * THEME_PT,
+    .size_h1 = 16 * THEME_PT,
+    .size_h2 = 14 * THEME_PT,
+    .size_h3 = 12 * THEME_PT,
+    .line_height = 1.75,                  /* docs/cjk.md §6: 1.6-1.8 */
+    .heading_line_height = 1.4,
+    .heading_weight = 700,
+    .cjk_emphasis = EMPH_BOLD,
+    .text = 0x1a1a1aff,
+    .muted = 0x666666ff,
+    .accent = 0x1f5fa8ff,
+    .link = 0x1f5fa8ff,
+    .rule = 0xc8c8c8ff,
+    .code_bg = 0xf2f2f2ff,
+    .quote_bar = 0x9bb7d9ff,
+    .placeholder_bg = 0xeeeeeeff,
+    .page_bg = 0xffffffff,
+    .indent_first_line = true,
+    .para_space = 4 * THEME_PT,
+    .autospace_em = 0.25,                 /* docs/cjk.md §5 */
+    .photo_max_height = 0.42,             /* heading + photo + 2 lines fit a page */
+    .photo_dpi = 150,                     /* docs/cjk.md §7 */
+    .footer = NULL,
+};
+
+const theme *theme_default(void) { return &default_theme; }
+
+void theme_paper_size(theme_paper p, int *w, int *h)
+{
+    switch (p) {
+    case PAPER_A5: *w = THEME_MM(148); *h = THEME_MM(210); break;
+    case PAPER_LETTER: *w = 612 * THEME_PT; *h = 792 * THEME_PT; break;
+    case PAPER_A4:
+    default: *w = THEME_MM(210); *h = THEME_MM(297); break;
+    }
+}
+
+bool theme_paper_parse(const char *s, theme_paper *out)
+{
+    if (!strcmp(s, "a4") || !strcmp(s, "A4")) *out = PAPER_A4;
+    else if (!strcmp(s, "a5") || !strcmp(s, "A5")) *out = PAPER_A5;
+    else if (!strcmp(s, "letter") || !strcmp(s, "Letter")) *out = PAPER_LETTER;
+    else return false;
+    return true;
+}

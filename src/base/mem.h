@@ -25,7 +25,7 @@ void mem_grow(void **items, size_t *cap, size_t need, size_t elem);
 /* Appends one record to a (items, n, cap) triple:
  *   MEM_PUSH(list->items, list->n, list->cap) = value;                       */
 #define MEM_PUSH(items, n, cap)                                              \
-    (mem_grow((void **)&(items), &(cap), (n) + 1, sizeof *(items)),          \
-     (items)[(n)++])
+    (*(mem_grow((void **)&(items), &(cap), (n) + 1, sizeof *(items)),        \
+       &(items)[(n)++]))
 
 #endif

@@ -2,7 +2,7 @@
  *
  * Layout reads a const theme and never hard-codes a size, colour or font
  * family.  theme_default() gives the built-in default; the YAML theme
- * loader (themes/*.yaml, issue #4) fills the same struct.  Geometry is in
+ * loader (YAML files in themes/, issue #4) fills the same struct.  Geometry is in
  * Pango units (1/1024 pt, PANGO_SCALE), like everything after the style
  * stage; only the theme loader parses mm, pt and em.
  */

@@ -1,0 +1,932 @@
+/* markdown: a Markdown body → the doc's blocks.
+ *
+ * cmark-gfm parses the body (CommonMark plus the GFM table, autolink and
+ * strikethrough extensions); we walk its tree once with cmark_iter, which
+ * is iterative, and build doc blocks as we go:
+ *
+ *  - Containers (quotes, lists, items, tables, rows) push a frame on a
+ *    fixed stack of DOC_MAX_DEPTH frames.  Deeper containers are not
+ *    created; their content is attached to the deepest frame ("flatten"),
+ *    so no later walk depends on input depth.
+ *  - Leaf blocks (paragraphs, headings, cells, HTML blocks) collect their
+ *    inlines into a text builder: UTF-8 text plus span byte ranges.  Spans
+ *    open lazily (at the first visible character after them), so collapsed
+ *    whitespace never lands inside a span edge.
+ *  - Whitespace: runs collapse to one space, leading and trailing space of
+ *    a paragraph is dropped, a soft break follows docs/cjk.md §1 (removed
+ *    between two East Asian wide characters, else one space), a hard break
+ *    is '\n'.
+ *  - Images (Markdown or HTML <img>) are hoisted: the text so far becomes a
+ *    paragraph, the image a DOC_IMAGE block, the rest another paragraph;
+ *    empty paragraphs are dropped.
+ *  - Raw HTML: tags are dropped and the text between them kept (entities
+ *    decoded), except the contents of <script> and <style>, which are
+ *    skipped even across separate HTML nodes; <br> is a hard break; block
+ *    tags inside an HTML block end a paragraph.
+ */
+#include "input/markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "base/file.h"
+#include "base/mem.h"
+#include "base/utf8.h"
+#include "input/media.h"
+
+/* Inline nesting kept as spans; deeper emphasis still renders its text.
+ * cmark itself bounds emphasis nesting far above what anyone writes. */
+#define SPAN_STACK 32
+
+typedef struct open_span {
+    doc_span_kind kind;
+    long start;            /* -1 until the first visible character */
+    const char *href;
+    bool html;             /* opened by an HTML <a> tag */
+} open_span;
+
+typedef struct text_builder {
+    buf text;
+    doc_span *spans;
+    size_t nspans, cap;
+    open_span open[SPAN_STACK];
+    int nopen, overflow;
+    int pending;           /* 0 none, 1 space, 2 soft break */
+} text_builder;
+
+enum { PEND_NONE, PEND_SPACE, PEND_SOFT };
+
+typedef struct frame {
+    doc_block *blk;
+    doc_block *last;
+} frame;
+
+typedef enum { LEAF_NONE, LEAF_PARA, LEAF_HEADING, LEAF_CELL, LEAF_HTML } leaf_kind;
+
+typedef struct md {
+    doc *d;
+    const markdown_opts *opts;
+    diag_list *dl;
+    const char *body;
+    size_t len;
+    size_t *line_starts;
+    size_t nlines;
+
+    frame stack[DOC_MAX_DEPTH];
+    int depth, overflow;
+
+    leaf_kind leaf;
+    int leaf_line, leaf_col, heading_level, cell_index;
+    uint8_t *aligns;            /* current table's column alignments */
+    uint16_t ncols;
+    text_builder tb;
+    int *deferred;              /* images met inside headings */
+    size_t ndeferred, cap_deferred;
+
+    int img_depth;              /* >0 inside a Markdown image: alt text */
+    buf alt;
+    bool skip;                  /* inside <script> or <style> */
+    char skip_tag[8];
+} md;
+
+/* ---- small helpers ---- */
+
+bool markdown_join_softbreak(uint32_t before, uint32_t after)
+{
+    return utf8_is_wide(before) && utf8_is_wide(after);
+}
+
+static int char_col(const md *m, int line, int bytecol)
+{
+    if (line < 1 || (size_t)line > m->nlines || bytecol < 1) return bytecol;
+    size_t start = m->line_starts[line - 1];
+    size_t end = (size_t)line < m->nlines ? m->line_starts[line] : m->len;
+    size_t n = (size_t)(bytecol - 1);
+    if (start + n > end) n = end - start;
+    return (int)utf8_length(m->body + start, n) + 1;
+}
+
+static void node_pos(const md *m, cmark_node *n, int *line, int *col)
+{
+    int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
+    if (l <= 0) {
+        *line = m->leaf_line;
+        *col = m->leaf_col;
+        return;
+    }
+    *line = l;
+    *col = char_col(m, l, c);
+}
+
+static bool is_absolute_url(const char *u)
+{
+    if (!u || !*u) return false;
+    if (u[0] == '#') return true;
+    const char *p = u;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+           (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    return p > u && *p == ':';
+}
+
+/* ---- text builder ---- */
+
+static void tb_reset(text_builder *tb)
+{
+    buf_truncate(&tb->text, 0);
+    tb->nspans = 0;
+    tb->pending = PEND_NONE;
+}
+
+static void tb_free(text_builder *tb)
+{
+    buf_free(&tb->text);
+    free(tb->spans);
+}
+
+/* Appends visible text, first resolving pending whitespace. */
+static void tb_emit(text_builder *tb, const char *s, size_t n)
+{
+    if (!n) return;
+    if (tb->pending && tb->text.len && tb->text.s[tb->text.len - 1] != '\n') {
+        bool space = true;
+        if (tb->pending == PEND_SOFT) {
+            size_t a;
+            uint32_t before = utf8_decode_prev(tb->text.s, tb->text.len, &a);
+            uint32_t after = utf8_decode(s, n, &a);
+            space = !markdown_join_softbreak(before, after);
+        }
+        if (space) buf_addc(&tb->text, ' ');
+    }
+    tb->pending = PEND_NONE;
+    for (int i = 0; i < tb->nopen; i++)
+        if (tb->open[i].start < 0) tb->open[i].start = (long)tb->text.len;
+    buf_addn(&tb->text, s, n);
+}
+
+static bool ascii_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Text with collapsible whitespace; '\n' inside it is a soft break. */
+static void tb_text(text_builder *tb, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (ascii_space(s[i])) {
+            bool nl = false;
+            while (i < n && ascii_space(s[i])) nl |= s[i++] == '\n';
+            int p = nl ? PEND_SOFT : PEND_SPACE;
+            if (p > tb->pending) tb->pending = p;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !ascii_space(s[j])) j++;
+        tb_emit(tb, s + i, j - i);
+        i = j;
+    }
+}
+
+static void tb_softbreak(text_builder *tb)
+{
+    tb->pending = PEND_SOFT;
+}
+
+static void tb_hardbreak(text_builder *tb)
+{
+    tb->pending = PEND_NONE;
+    if (tb->text.len && tb->text.s[tb->text.len - 1] != '\n')
+        buf_addc(&tb->text, '\n');
+}
+
+static void tb_record(text_builder *tb, const open_span *o)
+{
+    size_t end = tb->text.len;
+    while (end > 0 && tb->text.s[end - 1] == '\n') end--;
+    if (o->start < 0 || (size_t)o->start >= end) return;
+    doc_span sp = {o->kind, (uint32_t)o->start, (uint32_t)end, o->href};
+    MEM_PUSH(tb->spans, tb->nspans, tb->cap) = sp;
+}
+
+static void tb_open(text_builder *tb, doc_span_kind kind, const char *href, bool html)
+{
+    if (tb->nopen >= SPAN_STACK) {
+        tb->overflow++;
+        return;
+    }
+    tb->open[tb->nopen++] = (open_span){kind, -1, href, html};
+}
+
+static void tb_close(text_builder *tb)
+{
+    if (tb->overflow) {
+        tb->overflow--;
+        return;
+    }
+    if (!tb->nopen) return;
+    tb_record(tb, &tb->open[--tb->nopen]);
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+    const doc_span *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end > y->end ? -1 : 1;   /* outer first */
+    return (int)x->kind - (int)y->kind;
+}
+
+/* Ends the current run of text: records the open spans' parts so far (they
+ * reopen lazily in the next run), copies text and spans into the arena.
+ * Returns false when the run has no visible text. */
+static bool tb_take(md *m, doc_text *out)
+{
+    text_builder *tb = &m->tb;
+    for (int i = 0; i < tb->nopen; i++) {
+        tb_record(tb, &tb->open[i]);
+        tb->open[i].start = -1;
+    }
+    size_t len = tb->text.len;
+    while (len && (tb->text.s[len - 1] == '\n' || tb->text.s[len - 1] == ' ')) len--;
+    bool any = len > 0;
+    if (any) {
+        out->s = doc_strndup(m->d, tb->text.s, len);
+        out->len = len;
+        size_t k = 0;
+        doc_span *spans = doc_alloc(m->d, (tb->nspans ? tb->nspans : 1) * sizeof *spans);
+        for (size_t i = 0; i < tb->nspans; i++) {
+            doc_span sp = tb->spans[i];
+            if (sp.end > len) sp.end = (uint32_t)len;
+            if (sp.start >= sp.end) continue;
+            spans[k++] = sp;
+        }
+        qsort(spans, k, sizeof *spans, span_cmp);
+        out->spans = spans;
+        out->nspans = k;
+    }
+    tb_reset(tb);
+    return any;
+}
+
+/* ---- block tree ---- */
+
+static void add_block(md *m, doc_block *b)
+{
+    if (m->depth == 0) {
+        doc_append(m->d, b);
+        return;
+    }
+    frame *f = &m->stack[m->depth - 1];
+    if (f->last) f->last->next = b;
+    else f->blk->child = b;
+    f->last = b;
+}
+
+static void push_container(md *m, doc_block *b)
+{
+    if (m->depth >= DOC_MAX_DEPTH) {
+        m->overflow++;
+        return;
+    }
+    add_block(m, b);
+    m->stack[m->depth++] = (frame){b, NULL};
+}
+
+static void pop_container(md *m)
+{
+    if (m->overflow) m->overflow--;
+    else if (m->depth) m->depth--;
+}
+
+/* The paragraph so far becomes a block (when it has text). */
+static void flush_para(md *m)
+{
+    doc_text t = {0};
+    if (!tb_take(m, &t)) return;
+    doc_block *b = doc_block_new(m->d, DOC_PARA, m->leaf_line, m->leaf_col);
+    b->text = t;
+    add_block(m, b);
+}
+
+static void add_image_block(md *m, int idx, int line, int col)
+{
+    if (idx < 0) return;
+    doc_block *b = doc_block_new(m->d, DOC_IMAGE, line, col);
+    b->image = idx;
+    add_block(m, b);
+}
+
+/* An image met inside a leaf: hoisted out of paragraphs, deferred after
+ * headings, its alt text kept inside table cells. */
+static void place_image(md *m, const char *src, const char *alt, int line, int col)
+{
+    int idx = markdown_image(m->d, src, alt, line, col, m->opts, false, m->dl);
+    switch (m->leaf) {
+    case LEAF_PARA:
+    case LEAF_HTML:
+    case LEAF_NONE:
+        flush_para(m);
+        add_image_block(m, idx, line, col);
+        break;
+    case LEAF_HEADING:
+        if (idx >= 0) MEM_PUSH(m->deferred, m->ndeferred, m->cap_deferred) = idx;
+        break;
+    case LEAF_CELL:
+        if (alt) tb_text(&m->tb, alt, strlen(alt));
+        break;
+    }
+}
+
+/* ---- images ---- */
+
+static const char *remote_kind(const char *src)
+{
+    if (src[0] == '/' && src[1] == '/') return "network path";
+    if (src[0] == '/') return "site path";
+    if (strncasecmp(src, "https:", 6) == 0) return "https";
+    if (strncasecmp(src, "http:", 5) == 0) return "http";
+    if (strncasecmp(src, "data:", 5) == 0) return "data";
+    return "url";
+}
+
+int markdown_image(doc *d, const char *src, const char *alt, int line, int col,
+                   const markdown_opts *opts, bool quiet, diag_list *dl)
+{
+    if (!src) return -1;
+    while (*src == ' ' || *src == '\t') src++;
+    if (!*src) return -1;
+    char *path = NULL;
+    const char *const *roots = opts ? opts->extra_roots : NULL;
+    const char *file = opts ? opts->file : doc_path(d);
+    file_status fs = file_resolve(doc_dir(d), src, roots, &path);
+    int found = doc_image_find(d, path, src);
+    if (found >= 0) {
+        doc_image *im = doc_image_mut(d, (size_t)found);
+        im->uses++;
+        free(path);
+        return found;
+    }
+    doc_image im = {0};
+    im.src = doc_strdup(d, src);
+    im.alt = doc_strdup(d, alt ? alt : "");
+    im.caption = doc_alt_is_meaningful(alt) ? im.alt : NULL;
+    im.line = line;
+    im.col = col;
+    im.uses = 1;
+    im.info.orientation = 1;
+    char detail[160] = "";
+    switch (fs) {
+    case FILE_OK: {
+        size_t n = 0;
+        unsigned char *data = (unsigned char *)file_read_all(path, MEDIA_MAX_BYTES, &n);
+        if (!data) {
+            im.status = errno == EFBIG ? DOC_IMG_TOO_LARGE : DOC_IMG_UNREADABLE;
+            snprintf(detail, sizeof detail, "%s", strerror(errno));
+            break;
+        }
+        media_status ms = media_probe(data, n, &im.info);
+        free(data);
+        switch (ms) {
+        case MEDIA_OK: im.status = DOC_IMG_OK; break;
+        case MEDIA_ERR_TRUNCATED: im.status = DOC_IMG_UNREADABLE; break;
+        case MEDIA_ERR_UNKNOWN:
+        case MEDIA_ERR_UNSUPPORTED: im.status = DOC_IMG_UNSUPPORTED; break;
+        case MEDIA_ERR_TOO_LARGE: im.status = DOC_IMG_TOO_LARGE; break;
+        }
+        if (ms != MEDIA_OK) snprintf(detail, sizeof detail, "%s", media_status_message(ms));
+        break;
+    }
+    case FILE_REMOTE: im.status = DOC_IMG_REMOTE; break;
+    case FILE_OUTSIDE: im.status = DOC_IMG_OUTSIDE; break;
+    case FILE_MISSING: im.status = DOC_IMG_MISSING; break;
+    case FILE_NOT_REGULAR:
+    case FILE_UNREADABLE:
+        im.status = DOC_IMG_UNREADABLE;
+        snprintf(detail, sizeof detail, "%s", file_status_name(fs));
+        break;
+    }
+    if (im.status == DOC_IMG_OK) {
+        im.path = doc_strdup(d, path);
+        media_oriented_size(&im.info, &im.width, &im.height);
+    }
+    free(path);
+    /* Long data: URIs would swamp the message. */
+    char shown[72];
+    size_t sl = strlen(src);
+    if (sl > 60) snprintf(shown, sizeof shown, "%.57s...", src);
+    else snprintf(shown, sizeof shown, "%s", src);
+    diag_severity sev = quiet ? DIAG_NOTE : DIAG_WARNING;
+    switch (im.status) {
+    case DOC_IMG_OK: break;
+    case DOC_IMG_MISSING:
+        diag_add(dl, sev, file, line, col, "image '%s' not found; drawing a placeholder", shown);
+        break;
+    case DOC_IMG_REMOTE:
+        diag_add(dl, sev, file, line, col,
+                 "image '%s' is remote (%s); never fetched; drawing a placeholder",
+                 shown, remote_kind(src));
+        break;
+    case DOC_IMG_OUTSIDE:
+        diag_add(dl, sev, file, line, col,
+                 "image '%s' is outside the post's folder; drawing a placeholder "
+                 "(--allow-outside DIR permits a folder)", shown);
+        break;
+    case DOC_IMG_UNREADABLE:
+        diag_add(dl, sev, file, line, col,
+                 "image '%s' cannot be read (%s); drawing a placeholder", shown, detail);
+        break;
+    case DOC_IMG_UNSUPPORTED:
+        diag_add(dl, sev, file, line, col,
+                 "image '%s' is not a PNG, JPEG or WebP image (%s); drawing a placeholder",
+                 shown, detail);
+        break;
+    case DOC_IMG_TOO_LARGE:
+        diag_add(dl, sev, file, line, col,
+                 "image '%s' is too large (%s); drawing a placeholder", shown,
+                 *detail ? detail : "too many pixels");
+        break;
+    }
+    return doc_image_push(d, &im);
+}
+
+/* ---- HTML ---- */
+
+void markdown_decode_entities(const char *s, size_t n, buf *out)
+{
+    static const struct { const char *name; const char *utf8; } ents[] = {
+        {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"},
+        {"nbsp", "\xC2\xA0"}, {"ensp", "\xE2\x80\x82"}, {"emsp", "\xE2\x80\x83"},
+        {"mdash", "\xE2\x80\x94"}, {"ndash", "\xE2\x80\x93"},
+        {"hellip", "\xE2\x80\xA6"}, {"middot", "\xC2\xB7"},
+        {"ldquo", "\xE2\x80\x9C"}, {"rdquo", "\xE2\x80\x9D"},
+        {"lsquo", "\xE2\x80\x98"}, {"rsquo", "\xE2\x80\x99"},
+        {"copy", "\xC2\xA9"}, {"reg", "\xC2\xAE"}, {"times", "\xC3\x97"},
+    };
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] != '&') {
+            size_t j = i;
+            while (j < n && s[j] != '&') j++;
+            buf_addn(out, s + i, j - i);
+            i = j;
+            continue;
+        }
+        const char *semi = memchr(s + i, ';', n - i < 12 ? n - i : 12);
+        bool done = false;
+        if (semi) {
+            size_t nl = (size_t)(semi - (s + i)) - 1;
+            const char *nm = s + i + 1;
+            if (nl >= 2 && nm[0] == '#') {
+                uint32_t cp = 0;
+                bool hex = nm[1] == 'x' || nm[1] == 'X', ok = true;
+                size_t k = hex ? 2 : 1;
+                if (k >= nl) ok = false;
+                for (; ok && k < nl; k++) {
+                    char c = nm[k];
+                    int v = c >= '0' && c <= '9' ? c - '0'
+                          : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                    if (v < 0 || cp > 0x10FFFF) ok = false;
+                    else cp = cp * (hex ? 16 : 10) + (uint32_t)v;
+                }
+                if (ok) {
+                    if (cp == 0 || cp > 0x10FFFF) cp = UTF8_REPLACEMENT;
+                    char tmp[4];
+                    buf_addn(out, tmp, utf8_encode(cp, tmp));
+                    done = true;
+                }
+            } else {
+                for (size_t e = 0; e < sizeof ents / sizeof ents[0]; e++)
+                    if (strlen(ents[e].name) == nl && memcmp(ents[e].name, nm, nl) == 0) {
+                        buf_add(out, ents[e].utf8);
+                        done = true;
+                        break;
+                    }
+            }
+            if (done) i = (size_t)(semi - s) + 1;
+        }
+        if (!done) buf_addc(out, s[i++]);
+    }
+}
+
+static bool name_is(const char *name, size_t n, const char *lit)
+{
+    return strlen(lit) == n && strncasecmp(name, lit, n) == 0;
+}
+
+/* Finds attribute attr in tag text [p, e); returns a new string or NULL. */
+static char *tag_attr(const char *p, const char *e, const char *attr)
+{
+    size_t al = strlen(attr);
+    while (p < e) {
+        while (p < e && (ascii_space(*p) || *p == '/')) p++;
+        const char *ns = p;
+        while (p < e && !ascii_space(*p) && *p != '=' && *p != '>' && *p != '/') p++;
+        size_t nl = (size_t)(p - ns);
+        while (p < e && ascii_space(*p)) p++;
+        const char *vs = NULL;
+        size_t vl = 0;
+        if (p < e && *p == '=') {
+            p++;
+            while (p < e && ascii_space(*p)) p++;
+            if (p < e && (*p == '"' || *p == '\'')) {
+                char q = *p++;
+                vs = p;
+                while (p < e && *p != q) p++;
+                vl = (size_t)(p - vs);
+                if (p < e) p++;
+            } else {
+                vs = p;
+                while (p < e && !ascii_space(*p) && *p != '>') p++;
+                vl = (size_t)(p - vs);
+            }
+        }
+        if (nl == al && strncasecmp(ns, attr, al) == 0 && vs) {
+            buf b = BUF_INIT;
+            markdown_decode_entities(vs, vl, &b);
+            return buf_detach(&b);
+        }
+        if (nl == 0 && p < e) p++;
+    }
+    return NULL;
+}
+
+static bool block_tag(const char *name, size_t n)
+{
+    static const char *const tags[] = {
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+        "table", "tr", "section", "article", "blockquote", "center", "figure",
+        "figcaption", "hr", "header", "footer", "template", "video", "pre", NULL,
+    };
+    for (int i = 0; tags[i]; i++)
+        if (name_is(name, n, tags[i])) return true;
+    return false;
+}
+
+static void html_text(md *m, const char *s, size_t n)
+{
+    if (m->skip || !n) return;
+    buf b = BUF_INIT;
+    markdown_decode_entities(s, n, &b);
+    if (m->img_depth) buf_addn(&m->alt, b.s ? b.s : "", b.len);
+    else tb_text(&m->tb, b.s ? b.s : "", b.len);
+    buf_free(&b);
+}
+
+static void html_tag(md *m, const char *name, size_t nl, bool closing,
+                     const char *attrs, const char *end, bool in_block,
+                     int line, int col)
+{
+    if (m->skip) {
+        if (closing && name_is(name, nl, m->skip_tag)) m->skip = false;
+        return;
+    }
+    if (!closing && (name_is(name, nl, "script") || name_is(name, nl, "style"))) {
+        m->skip = true;
+        snprintf(m->skip_tag, sizeof m->skip_tag, "%.*s", (int)nl, name);
+        return;
+    }
+    if (m->img_depth) return;
+    if (name_is(name, nl, "img") && !closing) {
+        char *src = tag_attr(attrs, end, "src");
+        char *alt = tag_attr(attrs, end, "alt");
+        if (src) place_image(m, src, alt ? alt : "", line, col);
+        free(src);
+        free(alt);
+    } else if (name_is(name, nl, "br")) {
+        tb_hardbreak(&m->tb);
+    } else if (name_is(name, nl, "a")) {
+        if (!closing) {
+            char *href = tag_attr(attrs, end, "href");
+            if (href && is_absolute_url(href)) {
+                doc_link_add(m->d, href);
+                tb_open(&m->tb, SPAN_LINK, doc_strdup(m->d, href), true);
+            }
+            free(href);
+        } else if (m->tb.nopen && m->tb.open[m->tb.nopen - 1].html &&
+                   !m->tb.overflow) {
+            tb_close(&m->tb);
+        }
+    } else if (in_block && block_tag(name, nl)) {
+        flush_para(m);
+    }
+}
+
+/* Feeds raw HTML (an HTML block or inline) through the tag filter. */
+static void html_feed(md *m, const char *s, size_t n, bool in_block, int line, int col)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] != '<') {
+            size_t j = i;
+            while (j < n && s[j] != '<') j++;
+            html_text(m, s + i, j - i);
+            i = j;
+            continue;
+        }
+        if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+            const char *e = NULL;
+            for (size_t k = i + 4; k + 2 < n && !e; k++)
+                if (memcmp(s + k, "-->", 3) == 0) e = s + k;
+            i = e ? (size_t)(e - s) + 3 : n;
+            continue;
+        }
+        size_t k = i + 1;
+        bool closing = k < n && s[k] == '/';
+        if (closing) k++;
+        bool letter = k < n && ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z'));
+        if (!letter && !(k < n && (s[k] == '!' || s[k] == '?'))) {
+            html_text(m, s + i, 1);   /* a lone '<' is text */
+            i++;
+            continue;
+        }
+        size_t ns = k;
+        while (k < n && !ascii_space(s[k]) && s[k] != '>' && s[k] != '/') k++;
+        size_t ne = k;
+        /* Tag end: '>' outside quotes. */
+        char q = 0;
+        while (k < n && (q || s[k] != '>')) {
+            if (q && s[k] == q) q = 0;
+            else if (!q && (s[k] == '"' || s[k] == '\'')) q = s[k];
+            k++;
+        }
+        if (letter)
+            html_tag(m, s + ns, ne - ns, closing, s + ne, s + k, in_block, line, col);
+        i = k < n ? k + 1 : n;
+    }
+}
+
+/* ---- the walk ---- */
+
+static void leaf_begin(md *m, leaf_kind k, cmark_node *n)
+{
+    m->leaf = k;
+    int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
+    m->leaf_line = l;
+    m->leaf_col = char_col(m, l, c);
+    tb_reset(&m->tb);
+    m->tb.nopen = m->tb.overflow = 0;
+    m->ndeferred = 0;
+}
+
+static void end_heading(md *m)
+{
+    doc_text t = {0};
+    if (tb_take(m, &t)) {
+        doc_block *b = doc_block_new(m->d, DOC_HEADING, m->leaf_line, m->leaf_col);
+        b->level = m->heading_level;
+        b->text = t;
+        add_block(m, b);
+    }
+    for (size_t i = 0; i < m->ndeferred; i++)
+        add_image_block(m, m->deferred[i], m->leaf_line, m->leaf_col);
+    m->ndeferred = 0;
+}
+
+static void end_cell(md *m)
+{
+    doc_text t = {0};
+    tb_take(m, &t);
+    doc_block *b = doc_block_new(m->d, DOC_CELL, m->leaf_line, m->leaf_col);
+    b->text = t;
+    if (m->aligns && m->cell_index < m->ncols) {
+        uint8_t a = m->aligns[m->cell_index];
+        b->align = a == 'c' ? 1 : a == 'r' ? 2 : 0;
+    }
+    m->cell_index++;
+    add_block(m, b);
+}
+
+static void inline_event(md *m, cmark_node *n, cmark_event_type ev)
+{
+    cmark_node_type t = cmark_node_get_type(n);
+    const char *ts = cmark_node_get_type_string(n);
+    text_builder *tb = &m->tb;
+    bool enter = ev == CMARK_EVENT_ENTER;
+    if (m->img_depth && t != CMARK_NODE_IMAGE) {
+        /* Alt text: plain text of the image's children. */
+        if (!enter) return;
+        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+            buf_add(&m->alt, cmark_node_get_literal(n));
+        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+            buf_addc(&m->alt, ' ');
+        return;
+    }
+    switch (t) {
+    case CMARK_NODE_TEXT:
+        if (!m->skip) {
+            const char *lit = cmark_node_get_literal(n);
+            tb_text(tb, lit, strlen(lit));
+        }
+        break;
+    case CMARK_NODE_SOFTBREAK:
+        if (!m->skip) tb_softbreak(tb);
+        break;
+    case CMARK_NODE_LINEBREAK:
+        if (!m->skip) tb_hardbreak(tb);
+        break;
+    case CMARK_NODE_CODE:
+        if (!m->skip) {
+            const char *lit = cmark_node_get_literal(n);
+            tb_open(tb, SPAN_CODE, NULL, false);
+            tb_emit(tb, lit, strlen(lit));
+            tb_close(tb);
+        }
+        break;
+    case CMARK_NODE_HTML_INLINE: {
+        const char *lit = cmark_node_get_literal(n);
+        int l, c;
+        node_pos(m, n, &l, &c);
+        html_feed(m, lit, strlen(lit), false, l, c);
+        break;
+    }
+    case CMARK_NODE_EMPH:
+    case CMARK_NODE_STRONG:
+        if (enter) tb_open(tb, t == CMARK_NODE_EMPH ? SPAN_EM : SPAN_STRONG, NULL, false);
+        else tb_close(tb);
+        break;
+    case CMARK_NODE_LINK:
+        if (enter) {
+            const char *url = cmark_node_get_url(n);
+            doc_link_add(m->d, url);
+            /* Relative links lead nowhere in a PDF: keep the text only. */
+            if (is_absolute_url(url)) tb_open(tb, SPAN_LINK, doc_strdup(m->d, url), false);
+            else tb_open(tb, SPAN_LINK, NULL, false);
+        } else {
+            tb_close(tb);
+        }
+        break;
+    case CMARK_NODE_IMAGE:
+        if (enter) {
+            if (m->img_depth++ == 0) buf_truncate(&m->alt, 0);
+        } else if (--m->img_depth == 0 && !m->skip) {
+            int l, c;
+            node_pos(m, n, &l, &c);
+            char *alt = mem_strdup(m->alt.s ? m->alt.s : "");
+            place_image(m, cmark_node_get_url(n), alt, l, c);
+            free(alt);
+        }
+        break;
+    default:
+        if (ts && strcmp(ts, "strikethrough") == 0) {
+            if (enter) tb_open(tb, SPAN_STRIKE, NULL, false);
+            else tb_close(tb);
+        }
+        break;
+    }
+}
+
+/* Link spans without an href (relative targets) are dropped at the end:
+ * a SPAN_LINK always has an href. */
+static void drop_hrefless(doc_block *b)
+{
+    doc_span *sp = (doc_span *)b->text.spans;
+    size_t k = 0;
+    for (size_t i = 0; i < b->text.nspans; i++)
+        if (!(sp[i].kind == SPAN_LINK && !sp[i].href)) sp[k++] = sp[i];
+    b->text.nspans = k;
+}
+
+static void block_event(md *m, cmark_node *n, cmark_event_type ev)
+{
+    cmark_node_type t = cmark_node_get_type(n);
+    const char *ts = cmark_node_get_type_string(n);
+    bool enter = ev == CMARK_EVENT_ENTER;
+    int l = cmark_node_get_start_line(n);
+    int c = char_col(m, l, cmark_node_get_start_column(n));
+
+    if (t == CMARK_NODE_PARAGRAPH) {
+        if (enter) leaf_begin(m, LEAF_PARA, n);
+        else {
+            flush_para(m);
+            m->leaf = LEAF_NONE;
+        }
+    } else if (t == CMARK_NODE_HEADING) {
+        if (enter) {
+            leaf_begin(m, LEAF_HEADING, n);
+            m->heading_level = cmark_node_get_heading_level(n);
+        } else {
+            end_heading(m);
+            m->leaf = LEAF_NONE;
+        }
+    } else if (ts && strcmp(ts, "table_cell") == 0) {
+        if (enter) leaf_begin(m, LEAF_CELL, n);
+        else {
+            end_cell(m);
+            m->leaf = LEAF_NONE;
+        }
+    } else if (t == CMARK_NODE_CODE_BLOCK) {
+        const char *lit = cmark_node_get_literal(n);
+        size_t len = strlen(lit);
+        if (len && lit[len - 1] == '\n') len--;
+        doc_block *b = doc_block_new(m->d, DOC_CODE, l, c);
+        b->text.s = doc_strndup(m->d, lit, len);
+        b->text.len = len;
+        const char *info = cmark_node_get_fence_info(n);
+        if (info && *info) b->info = doc_strdup(m->d, info);
+        if (!m->skip) add_block(m, b);
+    } else if (t == CMARK_NODE_HTML_BLOCK) {
+        leaf_begin(m, LEAF_HTML, n);
+        const char *lit = cmark_node_get_literal(n);
+        html_feed(m, lit, strlen(lit), true, l, c);
+        flush_para(m);
+        m->leaf = LEAF_NONE;
+    } else if (t == CMARK_NODE_THEMATIC_BREAK) {
+        add_block(m, doc_block_new(m->d, DOC_RULE, l, c));
+    } else if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST ||
+               t == CMARK_NODE_ITEM ||
+               (ts && (strcmp(ts, "table") == 0 || strcmp(ts, "table_row") == 0 ||
+                       strcmp(ts, "table_header") == 0))) {
+        if (!enter) {
+            pop_container(m);
+            return;
+        }
+        doc_kind k = t == CMARK_NODE_BLOCK_QUOTE ? DOC_QUOTE
+                   : t == CMARK_NODE_LIST ? DOC_LIST
+                   : t == CMARK_NODE_ITEM ? DOC_ITEM
+                   : strcmp(ts, "table") == 0 ? DOC_TABLE : DOC_ROW;
+        doc_block *b = doc_block_new(m->d, k, l, c);
+        if (k == DOC_LIST) {
+            b->ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+            b->start = b->ordered ? cmark_node_get_list_start(n) : 0;
+            b->tight = cmark_node_get_list_tight(n) != 0;
+        } else if (k == DOC_TABLE) {
+            m->ncols = cmark_gfm_extensions_get_table_columns(n);
+            m->aligns = cmark_gfm_extensions_get_table_alignments(n);
+        } else if (k == DOC_ROW) {
+            b->header = strcmp(ts, "table_header") == 0 ||
+                        cmark_gfm_extensions_get_table_row_is_header(n);
+            m->cell_index = 0;
+        }
+        push_container(m, b);
+    }
+    /* DOCUMENT, footnotes and unknown custom blocks: nothing to build. */
+}
+
+void markdown_parse(doc *d, const char *body, size_t len,
+                    const markdown_opts *opts, diag_list *dl)
+{
+    md m = {0};
+    m.d = d;
+    m.opts = opts;
+    m.dl = dl;
+    m.body = body;
+    m.len = len;
+    size_t cap = 0;
+    MEM_PUSH(m.line_starts, m.nlines, cap) = 0;
+    for (size_t i = 0; i < len; i++)
+        if (body[i] == '\n' && i + 1 <= len) MEM_PUSH(m.line_starts, m.nlines, cap) = i + 1;
+
+    cmark_gfm_core_extensions_ensure_registered();
+    cmark_parser *p = cmark_parser_new(CMARK_OPT_SOURCEPOS);
+    static const char *const exts[] = {"table", "autolink", "strikethrough"};
+    for (size_t i = 0; i < 3; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
+        if (e) cmark_parser_attach_syntax_extension(p, e);
+    }
+    cmark_parser_feed(p, body, len);
+    cmark_node *root = cmark_parser_finish(p);
+
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    size_t first_block = doc_nblocks(d);
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE) {
+            if (m.leaf != LEAF_NONE) inline_event(&m, n, ev);
+        } else {
+            block_event(&m, n, ev);
+        }
+    }
+    cmark_iter_free(it);
+    cmark_node_free(root);
+    cmark_parser_free(p);
+
+    /* Drop href-less link spans everywhere (iterative walk, bounded). */
+    for (size_t i = first_block; i < doc_nblocks(d); i++) {
+        doc_block *stack[DOC_MAX_DEPTH + 2];
+        int depth = 0;
+        stack[0] = doc_block_mut(d, i);
+        doc_block *b = stack[0];
+        while (b) {
+            drop_hrefless(b);
+            if (b->child && depth < DOC_MAX_DEPTH + 1) {
+                b = stack[++depth] = (doc_block *)b->child;
+                continue;
+            }
+            while (depth > 0 && !stack[depth]->next) depth--;
+            if (depth == 0) break;
+            b = stack[depth] = (doc_block *)stack[depth]->next;
+        }
+    }
+    tb_free(&m.tb);
+    buf_free(&m.alt);
+    free(m.deferred);
+    free(m.line_starts);
+}

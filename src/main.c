@@ -25,7 +25,9 @@
 #include "input/article.h"
 #include "layout/handout.h"
 #include "layout/pageset.h"
+#include "layout/slides.h"
 #include "render/pdf.h"
+#include "render/png.h"
 #include "style/fonts.h"
 #include "style/theme.h"
 
@@ -39,6 +41,9 @@ typedef struct options {
     const char *dump;        /* "boxes" */
     theme_paper paper;
     bool paper_set;
+    slides_aspect aspect;
+    const char *png_dir;     /* slides: write PNG previews here */
+    int png_width;
     bool strict, quiet, absolute;
     const char **allow;      /* NULL-terminated */
     size_t nallow;
@@ -47,12 +52,17 @@ typedef struct options {
 static void usage(FILE *fp)
 {
     fputs("usage: folio handout POST.md [-o OUT.pdf] [--paper a4|a5|letter]\n"
+          "       folio slides POST.md [-o OUT.pdf] [--aspect 16:9|4:3] [--png DIR]\n"
           "       folio inspect POST.md [--absolute]\n"
           "       folio --version | --help\n"
           "\n"
           "options:\n"
-          "  -o, --output FILE     where to write (default: <post>.handout.pdf here)\n"
-          "      --paper SIZE      a4 (default), a5 or letter\n"
+          "  -o, --output FILE     where to write (default: <post>.handout.pdf or\n"
+          "                        <post>.slides.pdf in the current folder)\n"
+          "      --paper SIZE      handout: a4 (default), a5 or letter\n"
+          "      --aspect RATIO    slides: 16:9 (default) or 4:3\n"
+          "      --png DIR         slides: also write one PNG per slide and contact.png\n"
+          "      --png-width PX    width of those PNGs (default 1280)\n"
           "      --strict          treat warnings as errors\n"
           "  -q, --quiet           do not print warnings\n"
           "      --allow-outside DIR  let images come from DIR too (repeatable)\n"
@@ -151,6 +161,23 @@ static int parse_args(int argc, char **argv, options *o)
                 return usage_error("unknown paper size '%s' (expected a4, a5 or letter)", next);
             o->paper_set = true;
             i++;
+        } else if (!strcmp(a, "--aspect")) {
+            if (!next) return usage_error("%s needs a ratio", a);
+            if (!strcmp(next, "16:9")) o->aspect = ASPECT_16_9;
+            else if (!strcmp(next, "4:3")) o->aspect = ASPECT_4_3;
+            else return usage_error("unknown aspect '%s' (expected 16:9 or 4:3)", next);
+            i++;
+        } else if (!strcmp(a, "--png")) {
+            if (!next) return usage_error("%s needs a folder", a);
+            o->png_dir = argv[++i];
+        } else if (!strcmp(a, "--png-width")) {
+            if (!next) return usage_error("%s needs a width in pixels", a);
+            char *end;
+            long w = strtol(next, &end, 10);
+            if (*end || w < 64 || w > 8192)
+                return usage_error("--png-width takes a number of pixels from 64 to 8192, not '%s'", next);
+            o->png_width = (int)w;
+            i++;
         } else if (!strcmp(a, "--fonts")) {
             if (!next) return usage_error("%s needs a folder", a);
             o->fonts_dir = argv[++i];
@@ -180,7 +207,8 @@ static int parse_args(int argc, char **argv, options *o)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (strcmp(o->command, "handout") && strcmp(o->command, "inspect"))
+    if (strcmp(o->command, "handout") && strcmp(o->command, "slides") &&
+        strcmp(o->command, "inspect"))
         return usage_error("unknown command '%s'", o->command);
     if (!o->input) return usage_error("%s needs a post (a Markdown file)", o->command);
     return 0;
@@ -210,7 +238,24 @@ static int run_inspect(const options *o, diag_list *dl)
     return report(dl, o) ? EXIT_WRITTEN : EXIT_FAILED;
 }
 
-static int run_handout(const options *o, diag_list *dl)
+/* slides --png: one PNG per slide and a contact sheet, in dir. */
+static bool write_previews(const pageset *ps, const options *o, diag_list *dl)
+{
+    if (mkdir(o->png_dir, 0777) != 0 && errno != EEXIST) {
+        diag_add(dl, DIAG_ERROR, o->png_dir, 0, 0, "cannot create folder: %s", strerror(errno));
+        return false;
+    }
+    int width = o->png_width ? o->png_width : 1280;
+    char path[PATH_MAX];
+    for (size_t i = 0; i < pageset_npages(ps); i++) {
+        snprintf(path, sizeof path, "%s/slide-%02zu.png", o->png_dir, i + 1);
+        if (!png_write_page(ps, i, width, path, o->input, dl)) return false;
+    }
+    snprintf(path, sizeof path, "%s/contact.png", o->png_dir);
+    return png_write_contact(ps, 4, 320, path, o->input, dl);
+}
+
+static int run_render(const options *o, diag_list *dl)
 {
     char *fonts_dir = find_data_dir(o->fonts_dir, "FOLIO_FONTS", "fonts");
     const theme *th = theme_default();
@@ -235,8 +280,15 @@ static int run_handout(const options *o, diag_list *dl)
         fontset_free(fs);
         return EXIT_FAILED;
     }
-    handout_opts ho = {o->paper_set ? o->paper : th->paper};
-    pageset *ps = handout_layout(d, th, fs, &ho, dl);
+    bool slides = !strcmp(o->command, "slides");
+    pageset *ps;
+    if (slides) {
+        slides_opts so = {o->aspect};
+        ps = slides_layout(d, th, fs, &so, dl);
+    } else {
+        handout_opts ho = {o->paper_set ? o->paper : th->paper};
+        ps = handout_layout(d, th, fs, &ho, dl);
+    }
     int status = EXIT_WRITTEN;
     if (o->strict && diag_warnings(dl)) {
         status = EXIT_FAILED;
@@ -246,8 +298,9 @@ static int run_handout(const options *o, diag_list *dl)
         fputs(out.s ? out.s : "", stdout);
         buf_free(&out);
     } else {
-        char *out = o->output ? mem_strdup(o->output) : default_output(o->input, "handout");
+        char *out = o->output ? mem_strdup(o->output) : default_output(o->input, o->command);
         if (!pdf_write(ps, out, o->input, dl)) status = EXIT_FAILED;
+        else if (slides && o->png_dir && !write_previews(ps, o, dl)) status = EXIT_FAILED;
         free(out);
     }
     if (!report(dl, o)) status = EXIT_FAILED;
@@ -267,7 +320,7 @@ int main(int argc, char **argv)
     }
     diag_list *dl = diag_list_new();
     if (!strcmp(o.command, "inspect")) rc = run_inspect(&o, dl);
-    else rc = run_handout(&o, dl);
+    else rc = run_render(&o, dl);
     diag_list_free(dl);
     free(o.allow);
     return rc;

@@ -10,6 +10,7 @@
  */
 #include "layout/blocks.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,11 +33,11 @@ text_style blocks_body_style(const blocks_ctx *bc)
     st.mono_cjk = th->mono_cjk;
     st.size = bc->body_size;
     st.weight = 400;
-    st.color = th->text;
+    st.color = bc->color ? bc->color : th->text;
     st.link_color = th->link;
     st.code_bg = th->code_bg;
-    st.line_pitch = (int)(st.size * th->line_height);
-    st.indent = th->indent_first_line ? 2 * st.size : 0;
+    st.line_pitch = (int)(st.size * (bc->line_height > 0 ? bc->line_height : th->line_height));
+    st.indent = bc->indent ? 2 * st.size : 0;
     st.align = TEXT_JUSTIFY;
     st.lang = post_lang(bc);
     st.autospace_em = th->autospace_em;
@@ -84,6 +85,59 @@ text_block *blocks_text(blocks_ctx *bc, const doc_text *t, const text_style *st,
     text_block *tb = text_block_new(bc->pc, t->s, t->len, t->spans, t->nspans, st, width);
     note_missing(bc, tb);
     return tb;
+}
+
+void blocks_place(page *pg, const text_block *tb, int x, int y)
+{
+    int pitch = text_block_height(tb, 1);
+    for (int i = 0; i < text_block_nlines(tb); i++) {
+        int lx, lw, base;
+        text_block_line(tb, i, &lx, &lw, &base);
+        char *txt = text_block_line_text(tb, i);
+        page_add_line(pg, text_block_layout(tb), i, x + lx, y + i * pitch + base, lw, pitch, txt);
+        free(txt);
+    }
+}
+
+text_block *blocks_plain(blocks_ctx *bc, const char *s, const text_style *st, int width)
+{
+    doc_text t = {s, strlen(s), NULL, 0};
+    return blocks_text(bc, &t, st, width);
+}
+
+int blocks_cover_image(const doc *d)
+{
+    const doc_meta *m = doc_get_meta(d);
+    if (m->banner_image >= 0 && doc_image_at(d, (size_t)m->banner_image)->status == DOC_IMG_OK)
+        return m->banner_image;
+    size_t n;
+    const int *intro = doc_intro_images(d, &n);
+    for (size_t i = 0; i < n; i++)
+        if (doc_image_at(d, (size_t)intro[i])->status == DOC_IMG_OK) return intro[i];
+    return -1;
+}
+
+const char *blocks_ui(const doc *d, const char *zh, const char *en)
+{
+    const char *l = doc_get_meta(d)->lang;
+    return l && !strncmp(l, "en", 2) ? en : zh;
+}
+
+void blocks_set_meta(pageset *ps, const doc *d)
+{
+    const doc_meta *meta = doc_get_meta(d);
+    char date[32];
+    /* A post without a date gets a fixed one: the wall clock would make
+     * every run's PDF different. */
+    if (meta->year > 0)
+        snprintf(date, sizeof date, "%04d-%02d-%02dT00:00:00", meta->year,
+                 meta->month > 0 ? meta->month : 1, meta->day > 0 ? meta->day : 1);
+    else
+        snprintf(date, sizeof date, "2000-01-01T00:00:00");
+    buf tags = BUF_INIT;
+    for (size_t i = 0; i < meta->ntags; i++) buf_addf(&tags, "%s%s", i ? ", " : "", meta->tags[i]);
+    pageset_set_meta(ps, meta->title, meta->author, meta->summary, tags.s, date, meta->lang);
+    buf_free(&tags);
 }
 
 void blocks_report(blocks_ctx *bc, const char *file)

@@ -21,6 +21,9 @@ typedef struct blocks_ctx {
     diag_list *dl;
     int body_size;        /* Pango units: the theme's, or a slide's */
     double photo_max;     /* images: largest height as a fraction of the frame */
+    bool indent;          /* first-line indent (the theme's, off on slides) */
+    double line_height;   /* body pitch as a multiple of the size */
+    theme_rgba color;     /* body text colour */
     char *missing;        /* characters no font could draw (accumulated; owned) */
 } blocks_ctx;
 
@@ -39,6 +42,21 @@ void blocks_flow(blocks_ctx *bc, flow *f, const doc_block *b);
 void blocks_image(blocks_ctx *bc, flow *f, int image, double max_frac);
 /* Height blocks_image() would take (for keep-with-next decisions). */
 int blocks_image_height(blocks_ctx *bc, flow *f, int image, double max_frac);
+
+/* Places every line of tb with its top-left corner at (x, y), absolute
+ * page coordinates, outside any flow (covers, slides, footers). */
+void blocks_place(page *pg, const text_block *tb, int x, int y);
+/* Plain text (no spans) as a block. */
+text_block *blocks_plain(blocks_ctx *bc, const char *s, const text_style *st, int width);
+
+/* The cover image: the banner when it resolved to a local file, else the
+ * first drawable intro photo, else -1. */
+int blocks_cover_image(const doc *d);
+/* A user-facing word in the post's language (Chinese unless "en"). */
+const char *blocks_ui(const doc *d, const char *zh, const char *en);
+/* PDF metadata from the post: title, author, summary as subject, tags as
+ * keywords, and the post's date as creation date (never the clock). */
+void blocks_set_meta(pageset *ps, const doc *d);
 
 /* Appends the accumulated missing-glyph warning to dl (once). */
 void blocks_report(blocks_ctx *bc, const char *file);

@@ -37,42 +37,12 @@ static page *new_page(void *ud, int *fx, int *fy, int *fw, int *fh)
     return pg;
 }
 
-static const char *ui(const doc *d, const char *zh, const char *en)
-{
-    const char *l = doc_get_meta(d)->lang;
-    return l && !strncmp(l, "en", 2) ? en : zh;
-}
-
-static void place_lines(page *pg, const text_block *tb, int x, int y)
-{
-    int pitch = text_block_height(tb, 1);
-    for (int i = 0; i < text_block_nlines(tb); i++) {
-        int lx, lw, base;
-        text_block_line(tb, i, &lx, &lw, &base);
-        char *txt = text_block_line_text(tb, i);
-        page_add_line(pg, text_block_layout(tb), i, x + lx, y + i * pitch + base, lw, pitch, txt);
-        free(txt);
-    }
-}
-
 static void flow_plain(blocks_ctx *bc, flow *f, const char *s, text_style *st)
 {
     doc_text t = {s, strlen(s), NULL, 0};
     text_block *tb = blocks_text(bc, &t, st, flow_frame_width(f));
     flow_text(f, tb, 0, NULL);
     text_block_free(tb);
-}
-
-static int cover_image(const doc *d)
-{
-    const doc_meta *m = doc_get_meta(d);
-    if (m->banner_image >= 0 && doc_image_at(d, (size_t)m->banner_image)->status == DOC_IMG_OK)
-        return m->banner_image;
-    size_t n;
-    const int *intro = doc_intro_images(d, &n);
-    for (size_t i = 0; i < n; i++)
-        if (doc_image_at(d, (size_t)intro[i])->status == DOC_IMG_OK) return intro[i];
-    return -1;
 }
 
 static void layout_cover(blocks_ctx *bc, master *m)
@@ -82,7 +52,7 @@ static void layout_cover(blocks_ctx *bc, master *m)
     const theme *th = bc->th;
     flow *f = flow_new(m->ps, new_page, m);
     flow_page(f);
-    int img = cover_image(d);
+    int img = blocks_cover_image(d);
     if (img >= 0) blocks_image(bc, f, img, 0.45);
     flow_space(f, th->size_title);
 
@@ -189,7 +159,7 @@ static void layout_contents(blocks_ctx *bc, master *m, const int *sec_page, int 
     int x0, y;
     page *pg = flow_reserve(f, 0, &x0, &y);
     page_add_dest(pg, "contents", x0, y);
-    flow_plain(bc, f, ui(d, "目录", "Contents"), &hs);
+    flow_plain(bc, f, blocks_ui(d, "目录", "Contents"), &hs);
     flow_space(f, th->size_h1);
 
     int lo = min_section_level(d);
@@ -222,8 +192,8 @@ static void layout_contents(blocks_ctx *bc, master *m, const int *sec_page, int 
         int lead_x = indent + lw + es.size / 2;
         int lead_w = fw - numw - lead_x;
         pg = flow_reserve(f, h, &x0, &y);
-        place_lines(pg, tb, x0 + indent, y);
-        place_lines(pg, nb, x0 + fw - numw, y + h - text_block_height(nb, 1));
+        blocks_place(pg, tb, x0 + indent, y);
+        blocks_place(pg, nb, x0 + fw - numw, y + h - text_block_height(nb, 1));
         if (lead_w > es.size) {
             buf dots = BUF_INIT;
             int n = lead_w / (es.size / 2);
@@ -273,7 +243,7 @@ static void add_footers(blocks_ctx *bc, pageset *ps, size_t first)
         ns.align = TEXT_RIGHT;
         doc_text nt = {num, strlen(num), NULL, 0};
         text_block *nb = blocks_text(bc, &nt, &ns, fw / 4);
-        place_lines(pg, nb, th->margin_inner + fw - fw / 4, y);
+        blocks_place(pg, nb, th->margin_inner + fw - fw / 4, y);
         text_block_free(nb);
         /* The running title, one line: cut at the first line break. */
         doc_text tt = {label, strlen(label), NULL, 0};
@@ -288,14 +258,6 @@ static void add_footers(blocks_ctx *bc, pageset *ps, size_t first)
         text_block_free(tb);
         page_add_rect(pg, th->rule, th->margin_inner, y - fs.size / 2, fw, THEME_PT / 2);
     }
-}
-
-static char *join_tags(const doc_meta *m)
-{
-    if (m->ntags == 0) return NULL;
-    buf b = BUF_INIT;
-    for (size_t i = 0; i < m->ntags; i++) buf_addf(&b, "%s%s", i ? ", " : "", m->tags[i]);
-    return buf_detach(&b);
 }
 
 pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handout_opts *opts,
@@ -313,6 +275,8 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
     bc.dl = dl;
     bc.body_size = th->size_body;
     bc.photo_max = 0.5;
+    bc.indent = th->indent_first_line;
+    bc.line_height = th->line_height;
 
     layout_cover(&bc, &m);
     size_t cover_pages = pageset_npages(ps);
@@ -336,15 +300,7 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
     }
     add_footers(&bc, ps, cover_pages);
 
-    char date[32];
-    if (meta->year > 0)
-        snprintf(date, sizeof date, "%04d-%02d-%02dT00:00:00", meta->year,
-                 meta->month > 0 ? meta->month : 1, meta->day > 0 ? meta->day : 1);
-    else
-        snprintf(date, sizeof date, "2000-01-01T00:00:00");
-    char *tags = join_tags(meta);
-    pageset_set_meta(ps, meta->title, meta->author, meta->summary, tags, date, meta->lang);
-    free(tags);
+    blocks_set_meta(ps, d);
 
     blocks_report(&bc, doc_path(d));
     free(bc.missing);

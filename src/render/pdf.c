@@ -1,7 +1,7 @@
 /* pdf: see pdf.h.
  *
- * One drawing routine serves both PDF pages and PNG previews; only the PDF
- * gets tags (destinations, links) and the outline.  Link rectangles are
+ * draw_page() paints; this file adds what only a PDF has: destinations,
+ * links and the outline.  Link rectangles are
  * grouped per target and page so that a URL broken over two lines is one
  * link with two rectangles.
  */
@@ -11,22 +11,16 @@
 #include <cairo.h>
 #include <errno.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/mem.h"
+#include "render/draw.h"
 #include "render/image.h"
 
 #define PT(v) ((double)(v) / 1024.0)
-
-static void set_rgba(cairo_t *cr, theme_rgba c)
-{
-    cairo_set_source_rgba(cr, ((c >> 24) & 0xff) / 255.0, ((c >> 16) & 0xff) / 255.0,
-                          ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0);
-}
 
 /* cairo tag attributes quote strings with '...'; a quote or backslash in
  * a URL or name must be escaped. */
@@ -38,89 +32,6 @@ static void add_quoted(buf *b, const char *s)
         buf_addc(b, *s);
     }
     buf_addc(b, '\'');
-}
-
-static void draw_qr(cairo_t *cr, const box *b)
-{
-    QRcode *qr = QRcode_encodeString(b->text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (!qr) return;
-    /* Four modules of quiet zone around the symbol, as the standard asks. */
-    int n = qr->width + 8;
-    double m = PT(b->w) / n;
-    cairo_save(cr);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_rectangle(cr, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
-    cairo_fill(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    for (int y = 0; y < qr->width; y++)
-        for (int x = 0; x < qr->width; x++)
-            if (qr->data[y * qr->width + x] & 1)
-                cairo_rectangle(cr, PT(b->x) + (x + 4) * m, PT(b->y) + (y + 4) * m, m, m);
-    cairo_fill(cr);
-    cairo_restore(cr);
-    QRcode_free(qr);
-}
-
-static void draw_placeholder(cairo_t *cr, const box *b)
-{
-    cairo_save(cr);
-    cairo_set_source_rgb(cr, 0.93, 0.93, 0.93);
-    cairo_rectangle(cr, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
-    cairo_set_line_width(cr, 0.75);
-    cairo_stroke(cr);
-    cairo_restore(cr);
-}
-
-static void draw_page(cairo_t *cr, const page *pg, image_cache *ic, bool vector,
-                      const char *diag_file, diag_list *dl)
-{
-    if (pg->background) {
-        set_rgba(cr, pg->background);
-        cairo_paint(cr);
-    }
-    for (size_t k = 0; k < pg->nboxes; k++) {
-        const box *b = &pg->boxes[k];
-        switch (b->kind) {
-        case BOX_RECT:
-            set_rgba(cr, b->color);
-            cairo_rectangle(cr, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
-            cairo_fill(cr);
-            break;
-        case BOX_LINE: {
-            PangoLayoutLine *line = pango_layout_get_line_readonly(b->layout, b->line);
-            if (!line) break;
-            cairo_set_source_rgb(cr, 0, 0, 0);
-            cairo_move_to(cr, PT(b->x), PT(b->y));
-            pango_cairo_show_layout_line(cr, line);
-            break;
-        }
-        case BOX_IMAGE: {
-            cairo_surface_t *s = image_cache_get(ic, b->path, &b->info, !vector, diag_file, dl);
-            if (!s) {
-                draw_placeholder(cr, b);
-                break;
-            }
-            cairo_save(cr);
-            if (b->fit == FIT_COVER)
-                image_draw_cover(cr, s, &b->info, PT(b->x), PT(b->y), PT(b->w), PT(b->h), b->anchor_y);
-            else
-                image_draw(cr, s, &b->info, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
-            cairo_restore(cr);
-            break;
-        }
-        case BOX_PLACEHOLDER:
-            draw_placeholder(cr, b);
-            break;
-        case BOX_QR:
-            draw_qr(cr, b);
-            break;
-        case BOX_LINK:
-        case BOX_DEST:
-            break;
-        }
-    }
 }
 
 /* Destinations and links, PDF only.  Links to the same target on one page
@@ -247,37 +158,3 @@ bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_
     return true;
 }
 
-bool pdf_write_png(const pageset *ps, size_t i, int width, const char *path,
-                   const char *diag_file, diag_list *dl)
-{
-    const page *pg = pageset_page_const(ps, i);
-    double scale = width / PT(pg->w);
-    int height = (int)(PT(pg->h) * scale + 0.5);
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
-    cairo_t *cr = cairo_create(s);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_scale(cr, scale, scale);
-    image_cache *ic = image_cache_new();
-    draw_page(cr, pg, ic, false, diag_file, dl);
-    cairo_destroy(cr);
-    image_cache_free(ic);
-    file_out *fo = file_out_open(path);
-    if (!fo) {
-        diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write output: %s", strerror(errno));
-        cairo_surface_destroy(s);
-        return false;
-    }
-    cairo_status_t st = cairo_surface_write_to_png_stream(s, write_stream, file_out_stream(fo));
-    cairo_surface_destroy(s);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        file_out_abort(fo);
-        diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write PNG: %s", cairo_status_to_string(st));
-        return false;
-    }
-    if (!file_out_commit(fo)) {
-        diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write output: %s", strerror(errno));
-        return false;
-    }
-    return true;
-}

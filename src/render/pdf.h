@@ -21,8 +21,4 @@
  * problems are warnings.  diag_file names the post in image warnings. */
 bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_list *dl);
 
-/* Writes page i as a PNG width pixels wide, atomically. */
-bool pdf_write_png(const pageset *ps, size_t i, int width, const char *path,
-                   const char *diag_file, diag_list *dl);
-
 #endif

@@ -44,6 +44,25 @@ static const theme default_theme = {
     .photo_max_height = 0.42,             /* heading + photo + 2 lines fit a page */
     .photo_dpi = 150,                     /* docs/cjk.md §7 */
     .footer = NULL,
+    .slide_bg = 0xffffffff,
+    .slide_text = 0x1a1a1aff,
+    .slide_title = 0x12325aff,
+    .slide_muted = 0x5a5a5aff,
+    .slide_accent = 0x1f5fa8ff,
+    .slide_margin = 40 * THEME_PT,
+    /* 24 pt body reads from the back of a room on a 960 pt wide slide;
+     * 18 pt is the floor the issue sets before text moves to a
+     * continuation slide. */
+    .slide_size_title = 34 * THEME_PT,
+    .slide_size_body = 24 * THEME_PT,
+    .slide_min_body = 18 * THEME_PT,
+    .slide_size_small = 12 * THEME_PT,
+    .slide_photo_right = false,
+    .slide_photo_width = 0.36,
+    /* Black at 62% over the brightest possible pixel leaves sRGB 0.38
+     * (relative luminance 0.12): white text then has a contrast ratio of
+     * 1.05 / 0.17 = 6.2, above the 4.5 that WCAG asks, whatever the photo. */
+    .slide_overlay = 0.62,
 };
 
 const theme *theme_default(void) { return &default_theme; }

@@ -60,6 +60,14 @@ typedef struct theme {
     double photo_max_height;   /* talk photos: fraction of the text area height */
     double photo_dpi;          /* photos are never drawn larger than this allows */
     const char *footer;        /* running footer text; NULL = the post title */
+
+    /* slides (sizes for a 960x540 pt slide; 4:3 slides are 720x540) */
+    theme_rgba slide_bg, slide_text, slide_title, slide_muted, slide_accent;
+    int slide_margin;
+    int slide_size_title, slide_size_body, slide_min_body, slide_size_small;
+    bool slide_photo_right;    /* talk photo frame on the right (else left) */
+    double slide_photo_width;  /* frame width as a fraction of the slide */
+    double slide_overlay;      /* title slide: black overlay alpha over the photo */
 } theme;
 
 /* The built-in default theme. Borrowed, static. */

@@ -1,0 +1,443 @@
+/* slides: page masters and fitting for decks (see slides.h).
+ *
+ * Fitting is measured, not estimated: a content slide's blocks are flowed
+ * into a scratch pageset at the body size; if that takes more than one
+ * slide the size drops by 2 pt and the flow runs again, down to the
+ * theme's minimum (18 pt on a 960x540 slide).  At the minimum the flow is
+ * simply allowed to run on, and every extra page it asks for becomes a
+ * continuation slide with the same master.  The final run then goes into
+ * the deck itself.
+ */
+#include "layout/slides.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "layout/blocks.h"
+#include "layout/flow.h"
+#include "layout/text.h"
+
+typedef struct deck {
+    const doc *d;
+    const theme *th;
+    blocks_ctx bc;
+    int W, H, margin;
+    double scale;            /* slide sizes are for 960 pt wide; 4:3 is 720 */
+} deck;
+
+static text_style title_style(deck *k, int size, theme_rgba color)
+{
+    text_style st = blocks_heading_style(&k->bc, 1);
+    st.size = size;
+    st.line_pitch = (int)(size * 1.3);
+    st.color = color;
+    st.align = TEXT_LEFT;
+    return st;
+}
+
+/* A title in at most max_lines lines: shrink 2 pt at a time down to
+ * min_size; below that it may take more lines. */
+static text_block *fit_title(deck *k, const char *s, text_style st, int width, int max_lines,
+                             int min_size)
+{
+    for (;;) {
+        text_block *tb = blocks_plain(&k->bc, s, &st, width);
+        if (text_block_nlines(tb) <= max_lines || st.size - 2 * THEME_PT < min_size) return tb;
+        text_block_free(tb);
+        st.size -= 2 * THEME_PT;
+        st.line_pitch = (int)(st.size * 1.3);
+    }
+}
+
+static page *new_slide(deck *k, pageset *ps)
+{
+    page *pg = pageset_add_page(ps, k->W, k->H);
+    pg->background = k->th->slide_bg;
+    return pg;
+}
+
+static void mark_slide(pageset *ps, const char *title)
+{
+    size_t i = pageset_npages(ps) - 1;
+    char dest[32];
+    snprintf(dest, sizeof dest, "slide-%zu", i + 1);
+    page_add_dest(pageset_page(ps, i), dest, 0, 0);
+    pageset_add_outline(ps, title, 1, dest, (int)i);
+}
+
+static void title_slide(deck *k, pageset *ps)
+{
+    const doc_meta *meta = doc_get_meta(k->d);
+    const theme *th = k->th;
+    page *pg = new_slide(k, ps);
+    int img = blocks_cover_image(k->d);
+    if (img >= 0) {
+        const doc_image *im = doc_image_at(k->d, (size_t)img);
+        page_add_image(pg, im->path, &im->info, 0, 0, k->W, k->H, FIT_COVER, 0.5);
+        theme_rgba overlay = (theme_rgba)(th->slide_overlay * 255.0 + 0.5);
+        page_add_rect(pg, overlay, 0, 0, k->W, k->H);
+    } else {
+        pg->background = th->slide_title;
+    }
+    int width = k->W - 2 * k->margin;
+    const char *title = meta->title ? meta->title : "";
+    text_style ts = title_style(k, (int)(th->slide_size_title * 1.2 * k->scale), 0xffffffff);
+    text_block *tb = fit_title(k, title, ts, width, 2, (int)(24 * THEME_PT * k->scale));
+    buf sub = BUF_INIT;
+    if (meta->date) buf_add(&sub, meta->date);
+    if (meta->author) buf_addf(&sub, "%s%s", sub.len ? "  ·  " : "", meta->author);
+    text_style ss = blocks_body_style(&k->bc);
+    ss.size = (int)(20 * THEME_PT * k->scale);
+    ss.line_pitch = (int)(ss.size * 1.4);
+    ss.indent = 0;
+    ss.align = TEXT_LEFT;
+    ss.color = 0xe6e6e6ff;
+    text_block *sb = sub.len ? blocks_plain(&k->bc, sub.s, &ss, width) : NULL;
+    int th_h = text_block_height(tb, text_block_nlines(tb));
+    int sb_h = sb ? text_block_height(sb, text_block_nlines(sb)) + ss.size : 0;
+    /* The block sits in the lower part of the slide, where a photo's sky
+     * or ceiling is least likely to be. */
+    int y = k->H - k->margin * 2 - th_h - sb_h;
+    if (y < k->margin) y = k->margin;
+    page_add_rect(pg, th->slide_accent, k->margin, y - ss.size, 4 * THEME_PT * 16, 4 * THEME_PT);
+    blocks_place(pg, tb, k->margin, y);
+    if (sb) blocks_place(pg, sb, k->margin, y + th_h + ss.size);
+    text_block_free(tb);
+    text_block_free(sb);
+    buf_free(&sub);
+    mark_slide(ps, title);
+}
+
+/* A content slide's master: title (with "（续）" after the first), the
+ * photo frame, the speaker; the flow gets the rest. */
+typedef struct master {
+    deck *k;
+    pageset *ps;
+    const char *title;
+    int photo;               /* image index or -1 */
+    const char *speaker, *role;
+    int count;
+} master;
+
+static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
+{
+    master *m = ud;
+    deck *k = m->k;
+    const theme *th = k->th;
+    page *pg = new_slide(k, m->ps);
+    int margin = k->margin;
+    int bottom = k->H - margin - th->slide_size_small;  /* leave the slide number room */
+    int tx = margin, tw = k->W - 2 * margin;
+    if (m->photo >= 0) {
+        const doc_image *im = doc_image_at(k->d, (size_t)m->photo);
+        int pw = (int)(k->W * th->slide_photo_width);
+        int px = th->slide_photo_right ? k->W - margin - pw : margin;
+        int ph = bottom - margin;
+        /* Portraits keep their upper part, where faces are. */
+        double anchor = im->height > im->width ? 0.15 : 0.4;
+        if (im->status == DOC_IMG_OK)
+            page_add_image(pg, im->path, &im->info, px, margin, pw, ph, FIT_COVER, anchor);
+        else
+            page_add_placeholder(pg, im->src, px, margin, pw, ph);
+        tw -= pw + margin * 3 / 4;
+        if (!th->slide_photo_right) tx += pw + margin * 3 / 4;
+    }
+    buf t = BUF_INIT;
+    buf_add(&t, m->title);
+    if (m->count > 0) buf_add(&t, blocks_ui(k->d, "（续）", " (cont.)"));
+    text_style ts = title_style(k, (int)(th->slide_size_title * k->scale), th->slide_title);
+    text_block *tb = fit_title(k, t.s, ts, tw, 2, (int)(22 * THEME_PT * k->scale));
+    int y = margin;
+    blocks_place(pg, tb, tx, y);
+    y += text_block_height(tb, text_block_nlines(tb));
+    text_block_free(tb);
+    mark_slide(m->ps, t.s);
+    buf_free(&t);
+    if (m->speaker || m->role) {
+        y += k->bc.body_size / 3;
+        if (m->speaker) {
+            text_style ns = blocks_body_style(&k->bc);
+            ns.font = th->heading;
+            ns.size = (int)(22 * THEME_PT * k->scale);
+            ns.line_pitch = (int)(ns.size * 1.35);
+            ns.weight = 700;
+            ns.indent = 0;
+            ns.align = TEXT_LEFT;
+            ns.color = th->slide_accent;
+            text_block *nb = blocks_plain(&k->bc, m->speaker, &ns, tw);
+            blocks_place(pg, nb, tx, y);
+            y += text_block_height(nb, text_block_nlines(nb));
+            text_block_free(nb);
+        }
+        if (m->role) {
+            text_style rs = blocks_body_style(&k->bc);
+            rs.size = (int)(16 * THEME_PT * k->scale);
+            rs.line_pitch = (int)(rs.size * 1.35);
+            rs.indent = 0;
+            rs.align = TEXT_LEFT;
+            rs.color = th->slide_muted;
+            text_block *rb = blocks_plain(&k->bc, m->role, &rs, tw);
+            blocks_place(pg, rb, tx, y);
+            y += text_block_height(rb, text_block_nlines(rb));
+            text_block_free(rb);
+        }
+    }
+    y += k->bc.body_size / 2;
+    page_add_rect(pg, th->slide_accent, tx, y, 3 * THEME_PT * 16, 3 * THEME_PT);
+    y += k->bc.body_size / 2;
+    *fx = tx;
+    *fy = y;
+    *fw = tw;
+    *fh = bottom - y;
+    if (*fh < k->bc.body_size * 2) *fh = k->bc.body_size * 2;
+    m->count++;
+    return pg;
+}
+
+typedef void (*content_fn)(deck *k, flow *f, void *arg);
+
+/* Runs fill at decreasing sizes until it fits one slide (or the minimum
+ * size is reached), then for real into ps. */
+static void fitted_slides(deck *k, pageset *ps, master proto, content_fn fill, void *arg)
+{
+    const theme *th = k->th;
+    int size = (int)(th->slide_size_body * k->scale);
+    int min = (int)(th->slide_min_body * k->scale);
+    for (; size > min; size -= 2 * THEME_PT) {
+        pageset *scratch = pageset_new();
+        master m = proto;
+        m.ps = scratch;
+        k->bc.body_size = size;
+        flow *f = flow_new(scratch, content_page, &m);
+        flow_page(f);
+        fill(k, f, arg);
+        flow_free(f);
+        size_t n = pageset_npages(scratch);
+        pageset_free(scratch);
+        if (n <= 1) break;
+    }
+    if (size < min) size = min;
+    k->bc.body_size = size;
+    master m = proto;
+    m.ps = ps;
+    flow *f = flow_new(ps, content_page, &m);
+    flow_page(f);
+    fill(k, f, arg);
+    flow_free(f);
+}
+
+typedef struct range {
+    size_t first, end;
+    size_t skip;             /* a block index not to draw (the photo), or SIZE_MAX */
+} range;
+
+static void fill_blocks(deck *k, flow *f, void *arg)
+{
+    range *r = arg;
+    k->bc.photo_max = 0.9;
+    for (size_t i = r->first; i < r->end; i++) {
+        if (i == r->skip) continue;
+        blocks_flow(&k->bc, f, doc_block_at(k->d, i));
+    }
+}
+
+static bool has_content(const doc *d, size_t first, size_t end)
+{
+    for (size_t i = first; i < end; i++) {
+        const doc_block *b = doc_block_at(d, i);
+        if (b->kind != DOC_PARA || b->text.len > 0) return true;
+    }
+    return false;
+}
+
+static void intro_slides(deck *k, pageset *ps)
+{
+    size_t end = doc_intro_end(k->d);
+    if (!has_content(k->d, 0, end)) return;
+    master proto = {k, NULL, blocks_ui(k->d, "导语", "Introduction"), -1, NULL, NULL, 0};
+    range r = {0, end, (size_t)-1};
+    fitted_slides(k, ps, proto, fill_blocks, &r);
+}
+
+static bool is_talk(const doc_section *s) { return s->speaker || s->photo >= 0; }
+
+static void fill_agenda(deck *k, flow *f, void *arg)
+{
+    (void)arg;
+    text_style st = blocks_body_style(&k->bc);
+    st.indent = 0;
+    st.align = TEXT_LEFT;
+    int n = 0;
+    for (size_t i = 0; i < doc_nsections(k->d); i++) {
+        const doc_section *s = doc_section_at(k->d, i);
+        if (!is_talk(s)) continue;
+        buf b = BUF_INIT;
+        buf_addf(&b, "%d.  ", ++n);
+        if (s->speaker) buf_addf(&b, "%s · ", s->speaker);
+        buf_add(&b, s->title);
+        text_block *tb = blocks_plain(&k->bc, b.s, &st, flow_frame_width(f));
+        flow_space(f, st.size / 3);
+        flow_text(f, tb, 0, NULL);
+        text_block_free(tb);
+        buf_free(&b);
+    }
+}
+
+static void agenda_slides(deck *k, pageset *ps)
+{
+    int talks = 0;
+    for (size_t i = 0; i < doc_nsections(k->d); i++)
+        if (is_talk(doc_section_at(k->d, i))) talks++;
+    if (talks < 3) return;
+    master proto = {k, NULL, blocks_ui(k->d, "议程", "Agenda"), -1, NULL, NULL, 0};
+    fitted_slides(k, ps, proto, fill_agenda, NULL);
+}
+
+static void section_slides(deck *k, pageset *ps)
+{
+    for (size_t s = 0; s < doc_nsections(k->d); s++) {
+        const doc_section *sec = doc_section_at(k->d, s);
+        range r = {sec->first + 1, sec->end, (size_t)-1};
+        if (sec->photo >= 0) {
+            for (size_t i = sec->first + 1; i < sec->end; i++) {
+                const doc_block *b = doc_block_at(k->d, i);
+                if (b->kind == DOC_IMAGE && b->image == sec->photo) {
+                    r.skip = i;
+                    break;
+                }
+            }
+        }
+        master proto = {k, NULL, sec->title, sec->photo, sec->speaker, sec->role, 0};
+        fitted_slides(k, ps, proto, fill_blocks, &r);
+    }
+}
+
+/* Closing slides: thanks, and each link as a QR code with its URL under
+ * it, clickable; three to a slide. */
+static void closing_slides(deck *k, pageset *ps)
+{
+    const theme *th = k->th;
+    size_t nlinks;
+    const char *const *links = doc_links(k->d, &nlinks);
+    /* Links beyond twelve stay clickable where they stand in the talk
+     * slides; a deck does not end on ten slides of QR codes. */
+    if (nlinks > 12) nlinks = 12;
+    size_t per = 3, nslides = nlinks ? (nlinks + per - 1) / per : 1;
+    const char *thanks = blocks_ui(k->d, "谢谢观看", "Thank you");
+    for (size_t sl = 0; sl < nslides; sl++) {
+        page *pg = new_slide(k, ps);
+        text_style ts = title_style(k, (int)(th->slide_size_title * 1.2 * k->scale), th->slide_title);
+        ts.align = TEXT_CENTER;
+        int width = k->W - 2 * k->margin;
+        text_block *tb = blocks_plain(&k->bc, thanks, &ts, width);
+        int y = k->margin;
+        if (nlinks == 0) y = (k->H - text_block_height(tb, text_block_nlines(tb))) / 2;
+        blocks_place(pg, tb, k->margin, y);
+        y += text_block_height(tb, text_block_nlines(tb)) + k->margin / 2;
+        text_block_free(tb);
+        size_t first = sl * per, last = first + per < nlinks ? first + per : nlinks;
+        int count = (int)(last - first);
+        if (count > 0) {
+            int cell = width / count;
+            text_style us = blocks_body_style(&k->bc);
+            us.font = th->heading;
+            us.size = (int)(14 * THEME_PT * k->scale);
+            us.line_pitch = (int)(us.size * 1.35);
+            us.indent = 0;
+            us.align = TEXT_CENTER;
+            us.color = th->link;
+            us.autospace_em = 0;
+            /* A QR code is scanned from across a room: as large as the
+             * slide allows, 150 pt at the least on a 960 pt slide. */
+            int qr = k->H - y - k->margin - 3 * us.line_pitch;
+            if (qr > cell - k->margin / 2) qr = cell - k->margin / 2;
+            for (int i = 0; i < count; i++) {
+                const char *url = links[first + (size_t)i];
+                int cx = k->margin + i * cell;
+                page_add_qr(pg, url, cx + (cell - qr) / 2, y, qr);
+                doc_span sp = {SPAN_LINK, 0, (uint32_t)strlen(url), url};
+                doc_text t = {url, strlen(url), &sp, 1};
+                text_block *ub = blocks_text(&k->bc, &t, &us, cell - k->margin / 2);
+                int uy = y + qr + us.size / 2;
+                int lines = text_block_nlines(ub);
+                if (lines > 3) lines = 3;
+                for (int l = 0; l < lines; l++) {
+                    int lx, lw, base;
+                    text_block_line(ub, l, &lx, &lw, &base);
+                    char *txt = text_block_line_text(ub, l);
+                    int x = cx + k->margin / 4 + lx;
+                    page_add_line(pg, text_block_layout(ub), l, x, uy + l * us.line_pitch + base, lw,
+                                  us.line_pitch, txt);
+                    page_add_link(pg, url, NULL, x, uy + l * us.line_pitch, lw, us.line_pitch);
+                    free(txt);
+                }
+                /* The QR code itself is a link too. */
+                page_add_link(pg, url, NULL, cx + (cell - qr) / 2, y, qr, qr);
+                text_block_free(ub);
+            }
+        }
+        mark_slide(ps, thanks);
+    }
+}
+
+static void number_slides(deck *k, pageset *ps)
+{
+    size_t n = pageset_npages(ps);
+    text_style st = blocks_body_style(&k->bc);
+    st.font = k->th->heading;
+    st.size = (int)(k->th->slide_size_small * k->scale);
+    st.line_pitch = (int)(st.size * 1.3);
+    st.indent = 0;
+    st.align = TEXT_RIGHT;
+    st.color = k->th->slide_muted;
+    for (size_t i = 1; i < n; i++) {
+        page *pg = pageset_page(ps, i);
+        char num[32];
+        snprintf(num, sizeof num, "%zu / %zu", i + 1, n);
+        free(pg->label);
+        pg->label = mem_strdup(num);
+        text_block *tb = blocks_plain(&k->bc, num, &st, 8 * st.size);
+        blocks_place(pg, tb, k->W - k->margin - 8 * st.size, k->H - k->margin / 2 - st.line_pitch);
+        text_block_free(tb);
+    }
+}
+
+pageset *slides_layout(const doc *d, const theme *th, fontset *fs, const slides_opts *opts,
+                       diag_list *dl)
+{
+    const doc_meta *meta = doc_get_meta(d);
+    deck k = {0};
+    k.d = d;
+    k.th = th;
+    k.H = 540 * THEME_PT;
+    k.W = opts && opts->aspect == ASPECT_4_3 ? 720 * THEME_PT : 960 * THEME_PT;
+    /* 4:3 slides keep the height, so type sizes stay; only widths shrink. */
+    k.scale = 1.0;
+    k.margin = th->slide_margin;
+    k.bc.d = d;
+    k.bc.th = th;
+    k.bc.pc = fontset_context(fs, meta->lang);
+    k.bc.dl = dl;
+    k.bc.body_size = th->slide_size_body;
+    k.bc.photo_max = 0.9;
+    k.bc.indent = false;
+    k.bc.line_height = 1.5;
+    k.bc.color = th->slide_text;
+
+    pageset *ps = pageset_new();
+    title_slide(&k, ps);
+    intro_slides(&k, ps);
+    agenda_slides(&k, ps);
+    section_slides(&k, ps);
+    closing_slides(&k, ps);
+    number_slides(&k, ps);
+
+    blocks_set_meta(ps, d);
+    blocks_report(&k.bc, doc_path(d));
+    free(k.bc.missing);
+    g_object_unref(k.bc.pc);
+    return ps;
+}

@@ -1,0 +1,20 @@
+/* draw: paints one laid-out page onto a cairo context (see draw.c). */
+#ifndef FOLIO_DRAW_H
+#define FOLIO_DRAW_H
+
+#include <cairo.h>
+#include <stdbool.h>
+
+#include "base/diag.h"
+#include "layout/pageset.h"
+#include "render/image.h"
+
+/* Paints pg in points (the context's user space is the page's).  vector
+ * selects undecoded JPEG passthrough (PDF) rather than pixels (PNG).
+ * Image problems become warnings naming diag_file; the box becomes a
+ * placeholder. */
+void draw_page(cairo_t *cr, const page *pg, image_cache *ic, bool vector,
+               const char *diag_file, diag_list *dl);
+void draw_set_rgba(cairo_t *cr, theme_rgba c);
+
+#endif

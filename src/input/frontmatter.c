@@ -466,10 +466,7 @@ bool frontmatter_parse(doc *d, const char *text, size_t len, const char *file,
     *body_off = 0;
     *body_lines = 0;
     size_t first = line_len(text, len);
-    if (!is_fence(text, first, false) || first == len) {
-        /* "---" alone as the whole file is a thematic break, not YAML. */
-        return true;
-    }
+    if (!is_fence(text, first, false)) return true;
     size_t y0 = first + 1, pos = y0;
     int lines = 1;
     size_t yend = 0;

@@ -179,8 +179,9 @@ file_status file_resolve(const char *base_dir, const char *ref,
 
     char *base = realpath(base_dir ? base_dir : ".", NULL);
     if (!base) {
+        bool escapes = is_file_url || dec[0] == '/' || !lexically_inside(dec);
         free(dec);
-        return FILE_MISSING;
+        return escapes ? FILE_OUTSIDE : FILE_MISSING;
     }
     buf joined = BUF_INIT;
     if (is_file_url || dec[0] == '/') {

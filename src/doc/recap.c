@@ -96,7 +96,7 @@ static const char *const title_words[] = {
     "处长", "所长", "局长", "科长", "组长", "队长", "站长", "校长", "创始人",
     "合伙人", "讲师", "研究生", "学生", "老师", "开发者", "贡献者", "布道师",
     "设计师", "分析师", "发起人", "联合创始人", "副总", "总经理", "主编",
-    "经纪人", "代表", "嘉宾", NULL,
+    "经纪人", "代表", "嘉宾", "总工", NULL,
 };
 
 /* Said after a name: "赵川峰老师", "王麟专家". */
@@ -123,7 +123,14 @@ static const char *const not_names[] = {
     "成功", "文档", "文化", "向大", "向社", "和大", "和社", "关于", "关注",
     "龙芯", "龙蜥", "鲲鹏", "海光", "飞腾", "兆芯", "申威", "曙光", "浪潮",
     "联想", "宁畅", "易捷", "云和", "云豹", "云宏", "阿里", "腾讯", "百度",
-    "京东", "移动", "电信", "联通", "天翼", "新华", "新浪", NULL,
+    "京东", "移动", "电信", "联通", "天翼", "新华", "新浪", "单位", "权益",
+    "方面", "方向", "方式", "方法", "包括", "包含", "支持", "计划", "计算",
+    "安装", "安排", "明确", "时代", "时候", "路线", "成果", "成就", "成立",
+    "成员", "管理", "高级", "云端", "国家", "全体", "全国", "全新", "信息",
+    "信创", "常用", "文章", "章节", "解决", "解读", "展示", "展望", "利用",
+    "华南", "华北", "华东", "华中", "南京", "南方", "江苏", "海外", "宁波",
+    "关键", "车载", "程序", "成都", "安徽", "丰富", "国际", "欧洲", "通过",
+    "于此", "向上", "高度", "高质", "龙头", "齐心", "谈到", "能力", NULL,
 };
 
 /* Characters that never occur in a name in our texts. */
@@ -198,6 +205,15 @@ static bool is_trim(uint32_t cp)
 static char *clean_role(const char *s, size_t n)
 {
     size_t a;
+    /* "专访 | openEuler社区贡献者": only the part after a bar is the role. */
+    for (size_t i = 0; i < n; i++) {
+        size_t skip = s[i] == '|' ? 1 : (n - i >= 3 && memcmp(s + i, "｜", 3) == 0) ? 3 : 0;
+        if (skip) {
+            s += i + skip;
+            n -= i + skip;
+            i = (size_t)-1;
+        }
+    }
     while (n) {
         uint32_t cp = utf8_decode_prev(s, n, &a);
         if (!is_trim(cp)) break;
@@ -327,7 +343,9 @@ static size_t first_sentence(const char *s)
 /* Byte offset just after the last clause delimiter in s[0..n). */
 static size_t clause_start(const char *s, size_t n)
 {
-    static const char *const delims[] = {"，", ",", "：", ":", "；", ";", "（", "(", NULL};
+    static const char *const delims[] = {"，", ",", "：", ":", "；", ";", "（", "(",
+                                         "|", "｜", "邀请", "特邀", "请到", "欢迎",
+                                         NULL};
     size_t best = 0;
     for (int i = 0; delims[i]; i++) {
         size_t dl = strlen(delims[i]);
@@ -493,11 +511,19 @@ void recap_detect(doc *d, const char *file, diag_list *dl)
             recap_speaker(p, all.s, &name, &role);
             free(p);
         }
-        if (!name) {
-            free(role);
-            role = NULL;
-            recap_speaker_title(sec.title, &name, &role);
+        char *tname = NULL, *trole = NULL;
+        if (recap_speaker_title(sec.title, &tname, &trole)) {
+            /* The heading "<role> <name>" names the same person better. */
+            if (!name || (!role && strcmp(name, tname) == 0)) {
+                free(name);
+                free(role);
+                name = tname;
+                role = trole;
+                tname = trole = NULL;
+            }
         }
+        free(tname);
+        free(trole);
         sec.speaker = doc_strdup(d, name);
         sec.role = doc_strdup(d, role);
         free(name);

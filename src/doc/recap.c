@@ -380,7 +380,7 @@ bool recap_speaker(const char *para, const char *section_text, char **name,
         for (size_t j = 0; j + vl <= end; j++)
             if (memcmp(para + j, verbs[v], vl) == 0) MEM_PUSH(hits, nh, cap) = (hit){j};
     }
-    qsort(hits, nh, sizeof *hits, hit_cmp);
+    if (nh) qsort(hits, nh, sizeof *hits, hit_cmp);
     bool ok = false;
     for (size_t i = 0; i < nh && !ok; i++) {
         if (i && hits[i].pos == hits[i - 1].pos) continue;

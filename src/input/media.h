@@ -31,9 +31,12 @@ typedef struct media_info {
     media_format format;
     int width, height;   /* stored pixel size, before orientation */
     int orientation;     /* EXIF 1..8; 1 when absent */
-    int components;      /* JPEG: 1 grey, 3 YCbCr/RGB, 4 CMYK; PNG/WebP: 3 or 4 */
+    int components;      /* JPEG: 1 grey, 3 YCbCr/RGB, 4 CMYK; PNG: channels in the
+                            file (1 grey, 2 grey+alpha, 3 RGB or palette, 4 RGBA or
+                            palette with tRNS); WebP: 3, or 4 with alpha */
     bool progressive;    /* JPEG SOF2, PNG Adam7 */
-    int bit_depth;       /* PNG: 1..16; JPEG: 8 or 12 */
+    int bit_depth;       /* PNG: 1..16; JPEG: 8 or 12; WebP: 8 */
+    bool alpha;          /* PNG alpha channel or tRNS (palette), WebP alpha flag */
 } media_info;
 
 typedef enum {
@@ -46,7 +49,11 @@ typedef enum {
 
 /* Probes the first bytes of an image file (pass the whole file or at least
  * its first 64 KiB; more is needed only for JPEGs with large EXIF blocks).
- * Fills *info as far as it could read it. */
+ * Fills *info as far as it could read it: format is set whenever the
+ * signature was recognised, also with an error status, so that a message can
+ * name it.  A header whose signature matches but whose fields are invalid
+ * (IHDR not first, an undefined colour type) gives MEDIA_ERR_UNKNOWN.
+ * Reads nothing past data[len - 1] and allocates nothing. */
 media_status media_probe(const unsigned char *data, size_t len, media_info *info);
 const char *media_format_name(media_format f);   /* "png", "jpeg", ... */
 const char *media_status_message(media_status st);/* "truncated image header", ... */

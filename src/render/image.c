@@ -1,0 +1,562 @@
+/* image: see image.h.
+ *
+ * Takes an absolute path and the input stage's probe; gives a cairo surface
+ * held by a per-document cache, and draws it oriented and fitted.
+ *
+ * Reading.  The whole file is read (at most MEDIA_MAX_BYTES) and probed
+ * again: the probe is cheap, and it means the decoders only ever see a file
+ * whose header was checked against MEDIA_MAX_PIXELS just now, not an hour ago
+ * when the input stage read it.
+ *
+ * JPEG passthrough.  cairo's PDF backend embeds the bytes attached as
+ * CAIRO_MIME_TYPE_JPEG instead of the surface's pixels, reading only the
+ * JPEG header for size and colour space.  The surface still has to exist at
+ * the right size: an RGB24 image surface of w x h costs w*h*4 bytes of
+ * virtual memory, but pixman allocates it zeroed (calloc, so large ones are
+ * untouched mmap pages) and nothing ever writes its pixels.  RGB24 rather
+ * than ARGB32 so that cairo knows the image is opaque without scanning it.
+ * Passthrough cannot notice a damaged scan, so at least a truncated file is
+ * refused: the entropy-coded data after the first SOS must contain EOI (0xFF
+ * 0xD9), which no byte-stuffed scan data can imitate.
+ *
+ * Deduplication.  CAIRO_MIME_TYPE_UNIQUE_ID makes cairo write one image
+ * XObject for every surface with the same id.  The id is a 64-bit FNV-1a
+ * hash of the file's bytes with their length and format, so two names for
+ * one file are embedded once too.
+ *
+ * Decoding.  libjpeg-turbo decodes straight into the surface's rows in
+ * cairo's pixel order (JCS_EXT_BGRX on little-endian machines); CMYK is
+ * converted by hand, inverted when an Adobe APP14 marker says the file was
+ * written the Adobe way (Photoshop stores 255 - ink).  libpng's simplified
+ * API handles bit depths, palettes, tRNS, grey and Adam7; its 8-bit
+ * straight-alpha output is premultiplied here.  libwebp decodes straight
+ * into premultiplied BGRA (MODE_bgrA).  Errors become diagnostics, never
+ * prints: libjpeg's message hooks are replaced.
+ *
+ * Orientation.  EXIF orientation n says how the stored pixels must be
+ * turned to be seen upright (CIPA DC-008 §4.6.4, tag 0x0112).  Drawing maps
+ * stored pixel (px, py) to displayed (dx, dy) with one affine matrix per
+ * value, then scales displayed pixels to the target rectangle.
+ */
+#include "render/image.h"
+
+#include <errno.h>
+#include <stdio.h>
+/* jpeglib.h needs FILE and size_t declared first. */
+#include <jpeglib.h>
+#include <jerror.h>
+#include <png.h>
+#include <pango/pangocairo.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <webp/decode.h>
+
+#include "base/file.h"
+#include "base/mem.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define IMAGE_BIG_ENDIAN 1
+#else
+#define IMAGE_BIG_ENDIAN 0
+#endif
+
+typedef struct cache_entry {
+    char *path;
+    bool need_pixels;
+    cairo_surface_t *surface;   /* NULL: failed, warning already given */
+} cache_entry;
+
+struct image_cache {
+    cache_entry *items;
+    size_t n, cap;
+};
+
+image_cache *image_cache_new(void)
+{
+    return mem_calloc(1, sizeof(image_cache));
+}
+
+void image_cache_free(image_cache *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->items[i].path);
+        if (c->items[i].surface) cairo_surface_destroy(c->items[i].surface);
+    }
+    free(c->items);
+    free(c);
+}
+
+bool image_decode_size_ok(const media_info *info)
+{
+    return info && info->width > 0 && info->height > 0 &&
+           (uint64_t)info->width * (uint64_t)info->height <= MEDIA_MAX_PIXELS;
+}
+
+/* ---- helpers ---- */
+
+/* Attaches the id "folio-<format>-<fnv64>-<length>" to s. */
+static void set_unique_id(cairo_surface_t *s, const unsigned char *data, size_t len,
+                          media_format f)
+{
+    uint64_t h = 0xcbf29ce484222325u;   /* FNV-1a 64 offset basis and prime */
+    for (size_t i = 0; i < len; i++) h = (h ^ data[i]) * 0x100000001b3u;
+    char id[80];
+    int n = snprintf(id, sizeof id, "folio-%s-%016llx-%zu", media_format_name(f),
+                     (unsigned long long)h, len);
+    unsigned char *copy = mem_alloc((size_t)n + 1);
+    memcpy(copy, id, (size_t)n + 1);
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, copy, (unsigned long)n, free, copy);
+}
+
+/* A surface of the decoded size, or NULL when cairo refuses it. */
+static cairo_surface_t *new_surface(cairo_format_t fmt, int w, int h, char *why, size_t whysz)
+{
+    cairo_surface_t *s = cairo_image_surface_create(fmt, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        snprintf(why, whysz, "cannot create a %dx%d surface: %s", w, h,
+                 cairo_status_to_string(cairo_surface_status(s)));
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* ---- JPEG ---- */
+
+/* Offset just past the first SOS segment header, or 0 when the marker walk
+ * finds none inside data. */
+static size_t jpeg_scan_start(const unsigned char *d, size_t len)
+{
+    size_t pos = 2;
+    while (pos + 4 <= len) {
+        if (d[pos] != 0xFF) return 0;
+        while (pos < len && d[pos] == 0xFF) pos++;
+        if (pos >= len) return 0;
+        unsigned m = d[pos++];
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;
+        if (len - pos < 2) return 0;
+        size_t seg = (size_t)d[pos] << 8 | d[pos + 1];
+        if (seg < 2 || seg > len - pos) return 0;
+        pos += seg;
+        if (m == 0xDA) return pos;
+    }
+    return 0;
+}
+
+static bool jpeg_complete(const unsigned char *d, size_t len)
+{
+    size_t scan = jpeg_scan_start(d, len);
+    return scan && memmem(d + scan, len - scan, "\xFF\xD9", 2) != NULL;
+}
+
+static void destroy_bytes(void *p) { free(p); }
+
+static cairo_surface_t *jpeg_passthrough(unsigned char *data, size_t len, const media_info *mi,
+                                         char *why, size_t whysz)
+{
+    cairo_surface_t *s = new_surface(CAIRO_FORMAT_RGB24, mi->width, mi->height, why, whysz);
+    if (!s) return NULL;
+    /* cairo keeps the pointer, not a copy: the surface owns the bytes. */
+    cairo_status_t st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, data,
+                                                    (unsigned long)len, destroy_bytes, data);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(data);
+        cairo_surface_destroy(s);
+        snprintf(why, whysz, "%s", cairo_status_to_string(st));
+        return NULL;
+    }
+    return s;
+}
+
+typedef struct jpeg_err {
+    struct jpeg_error_mgr mgr;
+    jmp_buf jump;
+    char message[JMSG_LENGTH_MAX];
+    bool truncated;
+} jpeg_err;
+
+static void jpeg_on_error(j_common_ptr ci)
+{
+    jpeg_err *e = (jpeg_err *)ci->err;
+    e->mgr.format_message(ci, e->message);
+    longjmp(e->jump, 1);
+}
+
+/* Warnings (level -1) are recorded, trace messages ignored: libjpeg's
+ * default would print them on stderr. */
+static void jpeg_on_message(j_common_ptr ci, int level)
+{
+    jpeg_err *e = (jpeg_err *)ci->err;
+    if (level >= 0) return;
+    if (e->mgr.msg_code == JWRN_JPEG_EOF) e->truncated = true;
+    e->mgr.num_warnings++;
+}
+
+static void jpeg_silent(j_common_ptr ci) { (void)ci; }
+
+static cairo_surface_t *jpeg_decode(const unsigned char *data, size_t len, char *why,
+                                    size_t whysz)
+{
+    struct jpeg_decompress_struct ci;
+    jpeg_err err;
+    memset(&err, 0, sizeof err);
+    ci.err = jpeg_std_error(&err.mgr);
+    err.mgr.error_exit = jpeg_on_error;
+    err.mgr.emit_message = jpeg_on_message;
+    err.mgr.output_message = jpeg_silent;
+    cairo_surface_t *volatile s = NULL;
+    unsigned char *volatile row = NULL;
+    if (setjmp(err.jump)) {
+        snprintf(why, whysz, "%s", err.message);
+        jpeg_destroy_decompress(&ci);
+        free(row);
+        if (s) cairo_surface_destroy(s);
+        return NULL;
+    }
+    jpeg_create_decompress(&ci);
+    jpeg_mem_src(&ci, data, (unsigned long)len);
+    jpeg_read_header(&ci, TRUE);
+    bool cmyk = ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK;
+    if (cmyk) ci.out_color_space = JCS_CMYK;
+    else ci.out_color_space = IMAGE_BIG_ENDIAN ? JCS_EXT_XRGB : JCS_EXT_BGRX;
+    /* Photoshop writes CMYK inverted and says so with an Adobe marker. */
+    bool inverted = cmyk && ci.saw_Adobe_marker;
+    jpeg_start_decompress(&ci);
+    s = new_surface(CAIRO_FORMAT_RGB24, (int)ci.output_width, (int)ci.output_height, why, whysz);
+    if (!s) {
+        jpeg_destroy_decompress(&ci);
+        return NULL;
+    }
+    unsigned char *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    if (cmyk) row = mem_alloc((size_t)ci.output_width * 4);
+    while (ci.output_scanline < ci.output_height) {
+        unsigned y = ci.output_scanline;
+        uint32_t *out = (uint32_t *)(px + (size_t)y * (size_t)stride);
+        JSAMPROW r = cmyk ? row : (JSAMPROW)out;
+        if (jpeg_read_scanlines(&ci, &r, 1) != 1) break;
+        if (!cmyk) continue;
+        for (unsigned x = 0; x < ci.output_width; x++) {
+            unsigned c = row[4 * x], m = row[4 * x + 1], yy = row[4 * x + 2], k = row[4 * x + 3];
+            if (!inverted) {
+                c = 255 - c; m = 255 - m; yy = 255 - yy; k = 255 - k;
+            }
+            /* Now 255 means no ink: channel = (1 - ink) * (1 - black). */
+            uint32_t R = (c * k + 127) / 255, G = (m * k + 127) / 255, B = (yy * k + 127) / 255;
+            out[x] = 0xff000000u | R << 16 | G << 8 | B;
+        }
+    }
+    bool truncated = err.truncated;
+    if (!truncated) jpeg_finish_decompress(&ci);
+    truncated = truncated || err.truncated;
+    jpeg_destroy_decompress(&ci);
+    free(row);
+    if (truncated) {
+        snprintf(why, whysz, "JPEG data ends early");
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
+/* ---- PNG ---- */
+
+static void premultiply(unsigned char *px, int w, int h, int stride)
+{
+    for (int y = 0; y < h; y++) {
+        uint32_t *p = (uint32_t *)(px + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) {
+            uint32_t v = p[x], a = v >> 24;
+            if (a == 255) continue;
+            if (a == 0) {
+                p[x] = 0;
+                continue;
+            }
+            uint32_t r = ((v >> 16 & 0xff) * a + 127) / 255;
+            uint32_t g = ((v >> 8 & 0xff) * a + 127) / 255;
+            uint32_t b = ((v & 0xff) * a + 127) / 255;
+            p[x] = a << 24 | r << 16 | g << 8 | b;
+        }
+    }
+}
+
+static cairo_surface_t *png_decode(const unsigned char *data, size_t len, char *why,
+                                   size_t whysz)
+{
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&img, data, len)) {
+        snprintf(why, whysz, "%s", img.message);
+        png_image_free(&img);
+        return NULL;
+    }
+    bool alpha = (img.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+    /* Memory order B G R A is cairo's native 32-bit ARGB on little-endian. */
+    img.format = IMAGE_BIG_ENDIAN ? PNG_FORMAT_ARGB : PNG_FORMAT_BGRA;
+    cairo_surface_t *s = new_surface(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24,
+                                     (int)img.width, (int)img.height, why, whysz);
+    if (!s) {
+        png_image_free(&img);
+        return NULL;
+    }
+    unsigned char *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    /* row_stride counts components, which are bytes at 8 bits. */
+    if (!png_image_finish_read(&img, NULL, px, stride, NULL)) {
+        snprintf(why, whysz, "%s", img.message);
+        png_image_free(&img);
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    if (alpha) premultiply(px, (int)img.width, (int)img.height, stride);
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
+/* ---- WebP ---- */
+
+static cairo_surface_t *webp_decode(const unsigned char *data, size_t len, char *why,
+                                    size_t whysz)
+{
+    WebPDecoderConfig cfg;
+    if (!WebPInitDecoderConfig(&cfg)) {
+        snprintf(why, whysz, "libwebp version mismatch");
+        return NULL;
+    }
+    VP8StatusCode st = WebPGetFeatures(data, len, &cfg.input);
+    if (st != VP8_STATUS_OK) {
+        snprintf(why, whysz, "WebP header: status %d", (int)st);
+        return NULL;
+    }
+    if (cfg.input.has_animation) {
+        snprintf(why, whysz, "animated WebP is not supported");
+        return NULL;
+    }
+    bool alpha = cfg.input.has_alpha;
+    cairo_surface_t *s = new_surface(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24,
+                                     cfg.input.width, cfg.input.height, why, whysz);
+    if (!s) return NULL;
+    int stride = cairo_image_surface_get_stride(s);
+    /* MODE_bgrA / MODE_Argb: premultiplied, cairo's order in memory. */
+    cfg.output.colorspace = IMAGE_BIG_ENDIAN ? MODE_Argb : MODE_bgrA;
+    cfg.output.is_external_memory = 1;
+    cfg.output.u.RGBA.rgba = cairo_image_surface_get_data(s);
+    cfg.output.u.RGBA.stride = stride;
+    cfg.output.u.RGBA.size = (size_t)stride * (size_t)cfg.input.height;
+    st = WebPDecode(data, len, &cfg);
+    WebPFreeDecBuffer(&cfg.output);
+    if (st != VP8_STATUS_OK) {
+        snprintf(why, whysz, "%s",
+                 st == VP8_STATUS_NOT_ENOUGH_DATA ? "WebP data ends early" : "WebP decode error");
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
+/* ---- the cache ---- */
+
+static cairo_surface_t *load(const char *path, const media_info *info, bool need_pixels,
+                             char *why, size_t whysz)
+{
+    size_t len = 0;
+    unsigned char *data = (unsigned char *)file_read_all(path, MEDIA_MAX_BYTES, &len);
+    if (!data) {
+        snprintf(why, whysz, "%s", strerror(errno));
+        return NULL;
+    }
+    media_info mi;
+    media_status ms = media_probe(data, len, &mi);
+    if (ms == MEDIA_OK && info &&
+        (mi.format != info->format || mi.width != info->width || mi.height != info->height)) {
+        snprintf(why, whysz, "the file changed while folio was running");
+        free(data);
+        return NULL;
+    }
+    if (ms != MEDIA_OK || !image_decode_size_ok(&mi)) {
+        snprintf(why, whysz, "%s", ms != MEDIA_OK ? media_status_message(ms)
+                                                  : media_status_message(MEDIA_ERR_TOO_LARGE));
+        free(data);
+        return NULL;
+    }
+    cairo_surface_t *s = NULL;
+    switch (mi.format) {
+    case MEDIA_JPEG:
+        if (!jpeg_complete(data, len)) {
+            snprintf(why, whysz, "JPEG data ends early");
+            break;
+        }
+        if (!need_pixels && mi.components != 4) {
+            s = jpeg_passthrough(data, len, &mi, why, whysz);
+            if (s) set_unique_id(s, data, len, mi.format);
+            return s;   /* the surface owns data now (or it was freed) */
+        }
+        s = jpeg_decode(data, len, why, whysz);
+        break;
+    case MEDIA_PNG: s = png_decode(data, len, why, whysz); break;
+    case MEDIA_WEBP: s = webp_decode(data, len, why, whysz); break;
+    default:
+        snprintf(why, whysz, "%s images are not drawn", media_format_name(mi.format));
+        break;
+    }
+    if (s) set_unique_id(s, data, len, mi.format);
+    free(data);
+    return s;
+}
+
+cairo_surface_t *image_cache_get(image_cache *c, const char *path, const media_info *info,
+                                 bool need_pixels, const char *diag_file, diag_list *dl)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->items[i].need_pixels == need_pixels && !strcmp(c->items[i].path, path))
+            return c->items[i].surface;
+    char why[JMSG_LENGTH_MAX + 64] = "";
+    cairo_surface_t *s = load(path, info, need_pixels, why, sizeof why);
+    if (!s && dl)
+        diag_add(dl, DIAG_WARNING, diag_file, 0, 0,
+                 "image '%s' cannot be drawn (%s); drawing a placeholder", path, why);
+    cache_entry *e = &MEM_PUSH(c->items, c->n, c->cap);
+    e->path = mem_strdup(path);
+    e->need_pixels = need_pixels;
+    e->surface = s;
+    return s;
+}
+
+/* ---- drawing ---- */
+
+/* Sets *m to the map from stored pixel coordinates of an sw x sh image to
+ * displayed pixel coordinates under EXIF orientation o, and *dw, *dh to
+ * the displayed size. */
+static void orientation_matrix(int o, double sw, double sh, cairo_matrix_t *m, double *dw,
+                               double *dh)
+{
+    /* cairo_matrix_init(xx, yx, xy, yy, x0, y0):
+     *   dx = xx*px + xy*py + x0,  dy = yx*px + yy*py + y0 */
+    switch (o) {
+    case 2: cairo_matrix_init(m, -1, 0, 0, 1, sw, 0); break;     /* mirror left-right */
+    case 3: cairo_matrix_init(m, -1, 0, 0, -1, sw, sh); break;   /* rotate 180 */
+    case 4: cairo_matrix_init(m, 1, 0, 0, -1, 0, sh); break;     /* mirror top-bottom */
+    case 5: cairo_matrix_init(m, 0, 1, 1, 0, 0, 0); break;       /* transpose */
+    case 6: cairo_matrix_init(m, 0, 1, -1, 0, sh, 0); break;     /* rotate 90 clockwise */
+    case 7: cairo_matrix_init(m, 0, -1, -1, 0, sh, sw); break;   /* transverse */
+    case 8: cairo_matrix_init(m, 0, -1, 1, 0, 0, sw); break;     /* rotate 90 anticlockwise */
+    default: cairo_matrix_init_identity(m); break;
+    }
+    bool swap = o >= 5 && o <= 8;
+    *dw = swap ? sh : sw;
+    *dh = swap ? sw : sh;
+}
+
+static void surface_size(cairo_surface_t *s, const media_info *info, double *sw, double *sh)
+{
+    if (cairo_surface_get_type(s) == CAIRO_SURFACE_TYPE_IMAGE) {
+        *sw = cairo_image_surface_get_width(s);
+        *sh = cairo_image_surface_get_height(s);
+    } else {
+        *sw = info ? info->width : 1;
+        *sh = info ? info->height : 1;
+    }
+}
+
+/* Draws the oriented image into x, y, w, h without saving state. */
+static void draw_into(cairo_t *cr, cairo_surface_t *s, const media_info *info, double x,
+                      double y, double w, double h)
+{
+    double sw, sh, dw, dh;
+    surface_size(s, info, &sw, &sh);
+    if (sw <= 0 || sh <= 0 || w <= 0 || h <= 0) return;
+    cairo_matrix_t m;
+    orientation_matrix(info ? info->orientation : 1, sw, sh, &m, &dw, &dh);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, w / dw, h / dh);
+    cairo_transform(cr, &m);
+    cairo_set_source_surface(cr, s, 0, 0);
+    cairo_pattern_t *p = cairo_get_source(cr);
+    cairo_pattern_set_filter(p, CAIRO_FILTER_GOOD);
+    /* On a raster target PAD keeps the image's edges sharp; on a PDF it
+     * would make cairo copy the pixels into a padded image, losing JPEG
+     * passthrough, and the rectangle below bounds the image anyway. */
+    cairo_surface_t *target = cairo_get_target(cr);
+    if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_IMAGE)
+        cairo_pattern_set_extend(p, CAIRO_EXTEND_PAD);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, 0, 0, sw, sh);
+    cairo_fill(cr);
+}
+
+void image_draw(cairo_t *cr, cairo_surface_t *s, const media_info *info, double x, double y,
+                double w, double h)
+{
+    if (!s) return;
+    cairo_save(cr);
+    draw_into(cr, s, info, x, y, w, h);
+    cairo_restore(cr);
+}
+
+void image_draw_cover(cairo_t *cr, cairo_surface_t *s, const media_info *info, double x,
+                      double y, double w, double h, double anchor_y)
+{
+    if (!s || w <= 0 || h <= 0) return;
+    double sw, sh, dw, dh;
+    cairo_matrix_t m;
+    surface_size(s, info, &sw, &sh);
+    orientation_matrix(info ? info->orientation : 1, sw, sh, &m, &dw, &dh);
+    if (dw <= 0 || dh <= 0) return;
+    if (!(anchor_y >= 0)) anchor_y = 0;   /* also NaN */
+    if (anchor_y > 1) anchor_y = 1;
+    double scale = w / dw > h / dh ? w / dw : h / dh;
+    double iw = dw * scale, ih = dh * scale;
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_clip(cr);
+    draw_into(cr, s, info, x + (w - iw) / 2, y + (h - ih) * anchor_y, iw, ih);
+    cairo_restore(cr);
+}
+
+void image_draw_placeholder(cairo_t *cr, PangoContext *pc, const char *font, const char *label,
+                            double x, double y, double w, double h)
+{
+    if (w <= 0 || h <= 0) return;
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_set_source_rgb(cr, 0.93, 0.93, 0.93);
+    cairo_fill_preserve(cr);
+    cairo_clip_preserve(cr);
+    /* 0.75 pt: a hairline on paper that survives downsampled previews. */
+    cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
+    cairo_set_line_width(cr, 0.75);
+    cairo_stroke(cr);
+    if (pc && label && *label) {
+        /* A 4 pt margin keeps the text off the border. */
+        double pad = 4, tw = w - 2 * pad, th = h - 2 * pad;
+        if (tw > 0 && th > 0) {
+            PangoLayout *lay = pango_layout_new(pc);
+            PangoFontDescription *fd = pango_font_description_from_string(font ? font : "Sans 8");
+            pango_layout_set_font_description(lay, fd);
+            pango_font_description_free(fd);
+            pango_layout_set_text(lay, label, -1);
+            pango_layout_set_width(lay, (int)(tw * PANGO_SCALE));
+            pango_layout_set_height(lay, (int)(th * PANGO_SCALE));
+            pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+            pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_MIDDLE);
+            pango_layout_set_alignment(lay, PANGO_ALIGN_CENTER);
+            PangoRectangle ink, logical;
+            pango_layout_get_pixel_extents(lay, &ink, &logical);
+            double ty = y + pad + (th - logical.height) / 2;
+            if (ty < y + pad) ty = y + pad;
+            cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+            cairo_move_to(cr, x + pad, ty);
+            pango_cairo_show_layout(cr, lay);
+            g_object_unref(lay);
+        }
+    }
+    cairo_restore(cr);
+}

@@ -1,0 +1,93 @@
+/* image: probed image files → cairo surfaces, drawn oriented and fitted.
+ *
+ * The render stage draws every DOC_IMG_OK image through an image_cache,
+ * one per document (or per job): each file is read, checked and decoded at
+ * most once, and a surface drawn twice is embedded in a PDF once.
+ *
+ * Vector output (PDF) never decodes a JPEG: the surface carries the file's
+ * bytes as CAIRO_MIME_TYPE_JPEG and cairo writes them as a DCTDecode image
+ * (../shared/docs/stack.md).  Raster output (PNG previews) decodes with
+ * libjpeg-turbo, libpng and libwebp.  EXIF orientation is applied as a
+ * transform when drawing, so the passthrough JPEG stays as it is.
+ *
+ * Not thread-safe: a cache belongs to one job.
+ */
+#ifndef FOLIO_IMAGE_H
+#define FOLIO_IMAGE_H
+
+#include <cairo.h>
+#include <pango/pango.h>
+#include <stdbool.h>
+
+#include "base/diag.h"
+#include "input/media.h"
+
+typedef struct image_cache image_cache;
+
+/* Returns a new empty cache owned by the caller; free with
+ * image_cache_free(). */
+image_cache *image_cache_new(void);
+/* Frees the cache and every surface it holds (cairo keeps its own
+ * reference to a surface still used by an unfinished PDF); NULL is a no-op. */
+void image_cache_free(image_cache *c);
+
+/* True when an image of this probed size may be decoded: at least one
+ * pixel and at most MEDIA_MAX_PIXELS. */
+bool image_decode_size_ok(const media_info *info);
+
+/* Returns the surface for the image file at path (an absolute path from
+ * doc_image.path).  Borrowed; valid until image_cache_free().
+ *
+ * The file is read again and re-probed; info (the probe made by the input
+ * stage, may be NULL) must still describe it, else the file changed under
+ * folio and the image is refused.
+ *
+ * need_pixels false (PDF): a JPEG is not decoded; the surface is an RGB24
+ * image surface of the JPEG's stored size whose pixels are never written,
+ * carrying the file bytes as CAIRO_MIME_TYPE_JPEG.  A CMYK JPEG is the
+ * exception and is decoded (cairo 1.16 would embed it without the /Decode
+ * inversion Adobe CMYK needs).  need_pixels true (PNG/SVG previews): JPEG
+ * (grey, YCbCr, CMYK including Adobe inverted CMYK, progressive) is decoded
+ * to RGB24.  PNG and WebP are always decoded, to ARGB32 with premultiplied
+ * alpha when they have alpha, else RGB24.  Every surface carries a
+ * CAIRO_MIME_TYPE_UNIQUE_ID derived from the file's bytes, so that cairo's
+ * PDF backend writes an image drawn several times once.
+ *
+ * Returns NULL and appends a warning naming path (file diag_file, no line)
+ * when the file cannot be read, is truncated, fails to decode, is not PNG,
+ * JPEG or WebP, or exceeds MEDIA_MAX_PIXELS; the failure is remembered, so
+ * a second call for the same path returns NULL without a second warning.
+ * dl may be NULL. */
+cairo_surface_t *image_cache_get(image_cache *c, const char *path, const media_info *info,
+                                 bool need_pixels, const char *diag_file, diag_list *dl);
+
+/* Draws s so that the displayed image (after EXIF orientation
+ * info->orientation, 1..8; anything else counts as 1) exactly fills the
+ * rectangle x, y, w, h (user units, points on a PDF page), stretching if
+ * the aspect ratios differ.  Orientation is a cairo transform, so a
+ * passthrough JPEG stays passthrough.  Uses CAIRO_FILTER_GOOD.  Saves and
+ * restores cr's state.  info may be NULL (orientation 1). */
+void image_draw(cairo_t *cr, cairo_surface_t *s, const media_info *info, double x, double y,
+                double w, double h);
+
+/* Cover fit: scales the displayed image uniformly so that it covers the
+ * rectangle x, y, w, h and clips what overflows.  Horizontally the crop is
+ * centred; anchor_y (clamped to 0..1) picks the part kept vertically: 0
+ * keeps the top (where faces are in a portrait), 0.5 the middle, 1 the
+ * bottom.  Saves and restores cr's state. */
+void image_draw_cover(cairo_t *cr, cairo_surface_t *s, const media_info *info, double x,
+                      double y, double w, double h, double anchor_y);
+
+/* Placeholder for a missing or unsupported image: a light grey box with a
+ * thin border filling x, y, w, h, and label (the file name, UTF-8) centred
+ * in mid grey, wrapped and ellipsized to fit, clipped to the box.
+ *
+ * pc is a Pango context made for cairo output (pango_cairo_*), e.g. the one
+ * the layout stage shapes with, so that the label uses folio's private
+ * fonts; it is not modified.  font is a Pango font description string such
+ * as "Noto Sans CJK SC 8" (NULL: "Sans 8").  With pc or label NULL only the
+ * box is drawn.  Saves and restores cr's state. */
+void image_draw_placeholder(cairo_t *cr, PangoContext *pc, const char *font, const char *label,
+                            double x, double y, double w, double h);
+
+#endif

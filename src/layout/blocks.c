@@ -126,7 +126,7 @@ const char *blocks_ui(const doc *d, const char *zh, const char *en)
 void blocks_set_meta(pageset *ps, const doc *d)
 {
     const doc_meta *meta = doc_get_meta(d);
-    char date[32];
+    char date[64];
     /* A post without a date gets a fixed one: the wall clock would make
      * every run's PDF different. */
     if (meta->year > 0)

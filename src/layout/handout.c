@@ -181,7 +181,7 @@ static void layout_contents(blocks_ctx *bc, master *m, const int *sec_page, int 
         if (indent > fw / 4) indent = fw / 4;
         doc_text tt = {sec->title, strlen(sec->title), NULL, 0};
         text_block *tb = blocks_text(bc, &tt, &es, fw - indent - numw - 2 * es.size);
-        char num[16];
+        char num[32];
         snprintf(num, sizeof num, "%d", sec_page[s] + offset + 1);
         doc_text nt = {num, strlen(num), NULL, 0};
         text_block *nb = blocks_text(bc, &nt, &ns, numw);
@@ -235,7 +235,7 @@ static void add_footers(blocks_ctx *bc, pageset *ps, size_t first)
         page *pg = pageset_page(ps, i);
         int fw = pg->w - th->margin_inner - th->margin_outer;
         int y = pg->h - th->margin_bottom / 2 - fs.line_pitch / 2;
-        char num[16];
+        char num[32];
         snprintf(num, sizeof num, "%zu", i + 1);
         free(pg->label);
         pg->label = mem_strdup(num);

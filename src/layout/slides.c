@@ -120,6 +120,7 @@ typedef struct master {
     int photo;               /* image index or -1 */
     const char *speaker, *role;
     int count;
+    bool photo_right;        /* the frame on the right (intro), else the theme's side */
 } master;
 
 static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
@@ -134,7 +135,8 @@ static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
     if (m->photo >= 0) {
         const doc_image *im = doc_image_at(k->d, (size_t)m->photo);
         int pw = (int)(k->W * th->slide_photo_width);
-        int px = th->slide_photo_right ? k->W - margin - pw : margin;
+        bool right = m->photo_right || th->slide_photo_right;
+        int px = right ? k->W - margin - pw : margin;
         int ph = bottom - margin;
         /* Portraits keep their upper part, where faces are. */
         double anchor = im->height > im->width ? 0.15 : 0.4;
@@ -143,7 +145,7 @@ static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
         else
             page_add_placeholder(pg, im->src, px, margin, pw, ph);
         tw -= pw + margin * 3 / 4;
-        if (!th->slide_photo_right) tx += pw + margin * 3 / 4;
+        if (!right) tx += pw + margin * 3 / 4;
     }
     buf t = BUF_INIT;
     buf_add(&t, m->title);
@@ -232,6 +234,7 @@ static void fitted_slides(deck *k, pageset *ps, master proto, content_fn fill, v
 typedef struct range {
     size_t first, end;
     size_t skip;             /* a block index not to draw (the photo), or SIZE_MAX */
+    bool skip_leadins;       /* lead-in lines go to the agenda instead */
 } range;
 
 static void fill_blocks(deck *k, flow *f, void *arg)
@@ -240,59 +243,92 @@ static void fill_blocks(deck *k, flow *f, void *arg)
     k->bc.photo_max = 0.9;
     for (size_t i = r->first; i < r->end; i++) {
         if (i == r->skip) continue;
+        if (r->skip_leadins && doc_block_at(k->d, i)->kind == DOC_LEADIN) continue;
         blocks_flow(&k->bc, f, doc_block_at(k->d, i));
     }
 }
 
-static bool has_content(const doc *d, size_t first, size_t end)
+static bool is_talk(const doc_section *s) { return s->speaker || s->photo >= 0; }
+
+static int count_talks(const doc *d)
 {
-    for (size_t i = first; i < end; i++) {
-        const doc_block *b = doc_block_at(d, i);
-        if (b->kind != DOC_PARA || b->text.len > 0) return true;
-    }
-    return false;
+    int talks = 0;
+    for (size_t i = 0; i < doc_nsections(d); i++)
+        if (is_talk(doc_section_at(d, i))) talks++;
+    return talks;
 }
 
+/* The intro: its text with the first event photo in a frame on the right;
+ * further photos flow with the text.  Lead-in lines ("下面让我们回顾…")
+ * introduce the talks, so they open the agenda when there is one. */
 static void intro_slides(deck *k, pageset *ps)
 {
     size_t end = doc_intro_end(k->d);
-    if (!has_content(k->d, 0, end)) return;
-    master proto = {k, NULL, blocks_ui(k->d, "导语", "Introduction"), -1, NULL, NULL, 0};
-    range r = {0, end, (size_t)-1};
+    bool agenda = count_talks(k->d) >= 3;
+    range r = {0, end, (size_t)-1, agenda};
+    master proto = {k, NULL, blocks_ui(k->d, "导语", "Introduction"), -1, NULL, NULL, 0, true};
+    bool text = false;
+    for (size_t i = 0; i < end; i++) {
+        const doc_block *b = doc_block_at(k->d, i);
+        if (b->kind == DOC_IMAGE && proto.photo < 0 &&
+            doc_image_at(k->d, (size_t)b->image)->status == DOC_IMG_OK) {
+            proto.photo = b->image;
+            r.skip = i;
+        } else if (b->kind != DOC_IMAGE && !(agenda && b->kind == DOC_LEADIN)) {
+            text = true;
+        }
+    }
+    if (!text && proto.photo < 0) return;
     fitted_slides(k, ps, proto, fill_blocks, &r);
 }
 
-static bool is_talk(const doc_section *s) { return s->speaker || s->photo >= 0; }
-
+/* One row per talk: number and title on the left, the speaker on the
+ * right in the muted colour (no separator glyph to space around). */
 static void fill_agenda(deck *k, flow *f, void *arg)
 {
     (void)arg;
+    const theme *th = k->th;
+    for (size_t i = 0; i < doc_intro_end(k->d); i++) {
+        const doc_block *b = doc_block_at(k->d, i);
+        if (b->kind == DOC_LEADIN) blocks_flow(&k->bc, f, b);
+    }
     text_style st = blocks_body_style(&k->bc);
     st.indent = 0;
     st.align = TEXT_LEFT;
+    text_style ss = st;
+    ss.color = th->slide_muted;
+    ss.align = TEXT_RIGHT;
+    int fw = flow_frame_width(f);
+    int sw = fw * 3 / 10, tw = fw - sw - st.size;
     int n = 0;
     for (size_t i = 0; i < doc_nsections(k->d); i++) {
         const doc_section *s = doc_section_at(k->d, i);
         if (!is_talk(s)) continue;
         buf b = BUF_INIT;
-        buf_addf(&b, "%d.  ", ++n);
-        if (s->speaker) buf_addf(&b, "%s · ", s->speaker);
-        buf_add(&b, s->title);
-        text_block *tb = blocks_plain(&k->bc, b.s, &st, flow_frame_width(f));
+        buf_addf(&b, "%d\t%s", ++n, s->title);
+        text_style ts = st;
+        ts.indent = -2 * st.size;
+        ts.tab = 2 * st.size;
+        text_block *tb = blocks_plain(&k->bc, b.s, &ts, tw);
+        text_block *sb = s->speaker ? blocks_plain(&k->bc, s->speaker, &ss, sw) : NULL;
+        int h = text_block_height(tb, text_block_nlines(tb));
+        if (sb && text_block_height(sb, text_block_nlines(sb)) > h)
+            h = text_block_height(sb, text_block_nlines(sb));
         flow_space(f, st.size / 3);
-        flow_text(f, tb, 0, NULL);
+        int x0, y;
+        page *pg = flow_reserve(f, h, &x0, &y);
+        blocks_place(pg, tb, x0, y);
+        if (sb) blocks_place(pg, sb, x0 + fw - sw, y);
         text_block_free(tb);
+        text_block_free(sb);
         buf_free(&b);
     }
 }
 
 static void agenda_slides(deck *k, pageset *ps)
 {
-    int talks = 0;
-    for (size_t i = 0; i < doc_nsections(k->d); i++)
-        if (is_talk(doc_section_at(k->d, i))) talks++;
-    if (talks < 3) return;
-    master proto = {k, NULL, blocks_ui(k->d, "议程", "Agenda"), -1, NULL, NULL, 0};
+    if (count_talks(k->d) < 3) return;
+    master proto = {k, NULL, blocks_ui(k->d, "议程", "Agenda"), -1, NULL, NULL, 0, false};
     fitted_slides(k, ps, proto, fill_agenda, NULL);
 }
 
@@ -300,7 +336,7 @@ static void section_slides(deck *k, pageset *ps)
 {
     for (size_t s = 0; s < doc_nsections(k->d); s++) {
         const doc_section *sec = doc_section_at(k->d, s);
-        range r = {sec->first + 1, sec->end, (size_t)-1};
+        range r = {sec->first + 1, sec->end, (size_t)-1, false};
         if (sec->photo >= 0) {
             for (size_t i = sec->first + 1; i < sec->end; i++) {
                 const doc_block *b = doc_block_at(k->d, i);
@@ -310,7 +346,7 @@ static void section_slides(deck *k, pageset *ps)
                 }
             }
         }
-        master proto = {k, NULL, sec->title, sec->photo, sec->speaker, sec->role, 0};
+        master proto = {k, NULL, sec->title, sec->photo, sec->speaker, sec->role, 0, false};
         fitted_slides(k, ps, proto, fill_blocks, &r);
     }
 }
@@ -395,7 +431,7 @@ static void number_slides(deck *k, pageset *ps)
     st.color = k->th->slide_muted;
     for (size_t i = 1; i < n; i++) {
         page *pg = pageset_page(ps, i);
-        char num[32];
+        char num[64];
         snprintf(num, sizeof num, "%zu / %zu", i + 1, n);
         free(pg->label);
         pg->label = mem_strdup(num);

@@ -102,6 +102,17 @@ static int min_section_level(const doc *d)
     return lo == 99 ? 0 : lo;
 }
 
+/* Flows top-level blocks [a, b).  A lead-in line at the end (a bold line
+ * introducing the next section, "下面让我们回顾…") is not flowed: its index
+ * is returned so that it can be kept with that section's heading. */
+static size_t flow_range(blocks_ctx *bc, flow *f, size_t a, size_t b)
+{
+    size_t leadin = (size_t)-1;
+    if (b > a && doc_block_at(bc->d, b - 1)->kind == DOC_LEADIN) leadin = --b;
+    for (size_t i = a; i < b; i++) blocks_flow(bc, f, doc_block_at(bc->d, i));
+    return leadin;
+}
+
 /* Lays out the body; fills sec_page[i] with each section's page index. */
 static void layout_body(blocks_ctx *bc, master *m, int *sec_page)
 {
@@ -109,41 +120,61 @@ static void layout_body(blocks_ctx *bc, master *m, int *sec_page)
     const theme *th = bc->th;
     flow *f = flow_new(m->ps, new_page, m);
     flow_break(f);
-    size_t intro_end = doc_intro_end(d);
     bc->photo_max = 0.5;
-    for (size_t i = 0; i < intro_end; i++) blocks_flow(bc, f, doc_block_at(d, i));
+    size_t leadin = flow_range(bc, f, 0, doc_intro_end(d));
 
     int lo = min_section_level(d);
     text_style body = blocks_body_style(bc);
+    text_style ls = body;
+    ls.weight = 700;
+    ls.indent = 0;
     for (size_t s = 0; s < doc_nsections(d); s++) {
         const doc_section *sec = doc_section_at(d, s);
         const doc_block *hb = doc_block_at(d, sec->first);
         text_style hs = blocks_heading_style(bc, sec->level);
         text_block *tb = blocks_text(bc, &hb->text, &hs, flow_frame_width(f));
-        /* Keep the heading with its photo and the first two lines of its
-         * text (docs/cjk.md §7). */
+        text_block *lb = NULL;
+        if (leadin != (size_t)-1)
+            lb = blocks_text(bc, &doc_block_at(d, leadin)->text, &ls, flow_frame_width(f));
+        /* Keep the heading (and a lead-in line before it) with its photo
+         * and the first two lines of its text (docs/cjk.md §7). */
         int need = text_block_height(tb, text_block_nlines(tb)) + hs.size / 2 + 2 * body.line_pitch;
+        if (lb) need += text_block_height(lb, text_block_nlines(lb)) + (int)(hs.size * 1.6);
         size_t next = sec->first + 1;
         if (sec->photo >= 0 && next < sec->end && doc_block_at(d, next)->kind == DOC_IMAGE)
             need += blocks_image_height(bc, f, sec->photo, th->photo_max_height) +
                     2 * (th->para_space + bc->body_size / 2);
         flow_space(f, (int)(hs.size * 1.6));
         flow_need(f, need);
+        int level = sec->level - lo + 1;
+        if (level < 1) level = 1;
         int x0, y;
-        page *pg = flow_reserve(f, 0, &x0, &y);
+        page *pg;
+        if (lb) {
+            /* A lead-in gets a bookmark of its own: it reads as a heading. */
+            char ldest[32];
+            snprintf(ldest, sizeof ldest, "lead-%zu", s + 1);
+            pg = flow_reserve(f, 0, &x0, &y);
+            page_add_dest(pg, ldest, x0, y);
+            pageset_add_outline(m->ps, doc_block_at(d, leadin)->text.s, level, ldest,
+                                flow_page_index(f));
+            flow_text(f, lb, 0, NULL);
+            text_block_free(lb);
+            flow_space(f, (int)(hs.size * 1.2));
+        }
+        pg = flow_reserve(f, 0, &x0, &y);
         char *dest = section_dest(s);
         page_add_dest(pg, dest, x0, y);
         sec_page[s] = flow_page_index(f);
-        int level = sec->level - lo + 1;
-        if (level < 1) level = 1;
         pageset_add_outline(m->ps, sec->title, level, dest, sec_page[s]);
         free(dest);
         flow_text(f, tb, 0, NULL);
         text_block_free(tb);
         flow_space(f, hs.size / 2);
         bc->photo_max = th->photo_max_height;
-        for (size_t i = sec->first + 1; i < sec->end; i++) blocks_flow(bc, f, doc_block_at(d, i));
+        leadin = flow_range(bc, f, sec->first + 1, sec->end);
     }
+    if (leadin != (size_t)-1) blocks_flow(bc, f, doc_block_at(d, leadin));
     flow_free(f);
 }
 

@@ -79,10 +79,82 @@ static void tag_page(cairo_t *cr, const page *pg)
     free(done);
 }
 
-static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len)
+static cairo_status_t write_buf(void *closure, const unsigned char *data, unsigned int len)
 {
-    FILE *fp = closure;
-    return fwrite(data, 1, len, fp) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+    buf_addn(closure, (const char *)data, len);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* cairo 1.16 gives every link annotation a /StructParent and writes a
+ * parent tree that refers to structure elements it never writes
+ * (../shared/docs/stack.md), so strict readers (qpdf --check) call the file
+ * damaged.  The repair is an incremental update that defines each
+ * referenced-but-missing object as null, which is what a reader must take
+ * a dangling reference to mean anyway (PDF 32000 §7.3.10).  Only text
+ * outside streams is scanned: compressed data can look like anything. */
+static void repair_dangling(buf *pdf)
+{
+    const char *s = pdf->s;
+    size_t n = pdf->len;
+    const char *tr = NULL;
+    for (size_t i = n; i-- > 7;)
+        if (!memcmp(s + i - 7, "trailer", 7)) {
+            tr = s + i - 7;
+            break;
+        }
+    if (!tr) return;
+    long size = 0, prev = 0;
+    const char *p = strstr(tr, "/Size ");
+    if (p) size = strtol(p + 6, NULL, 10);
+    p = strstr(tr, "startxref");
+    if (p) prev = strtol(p + 9, NULL, 10);
+    char root[32] = "", info[32] = "";
+    if ((p = strstr(tr, "/Root "))) sscanf(p + 6, "%31[0-9 R]", root);
+    if ((p = strstr(tr, "/Info "))) sscanf(p + 6, "%31[0-9 R]", info);
+    if (size <= 0 || size > 10000000 || !root[0] || prev <= 0) return;
+
+    unsigned char *defined = mem_calloc((size_t)size, 1), *referenced = mem_calloc((size_t)size, 1);
+    size_t i = 0;
+    while (i < n) {
+        if (n - i > 6 && !memcmp(s + i, "stream", 6) && (i == 0 || s[i - 1] != 'd')) {
+            const char *end = memmem(s + i, n - i, "endstream", 9);
+            if (!end) break;
+            i = (size_t)(end - s) + 9;
+            continue;
+        }
+        if (s[i] >= '0' && s[i] <= '9' && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')) {
+            char *e;
+            long num = strtol(s + i, &e, 10);
+            if (num > 0 && num < size) {
+                if (!strncmp(e, " 0 obj", 6)) defined[num] = 1;
+                else if (!strncmp(e, " 0 R", 4) && (e[4] < 'A' || e[4] > 'z')) referenced[num] = 1;
+            }
+            i = (size_t)(e - s);
+            continue;
+        }
+        i++;
+    }
+    long *offs = mem_calloc((size_t)size, sizeof *offs);
+    long nmissing = 0;
+    if (pdf->len && pdf->s[pdf->len - 1] != '\n') buf_addc(pdf, '\n');
+    for (long k = 1; k < size; k++)
+        if (referenced[k] && !defined[k]) {
+            offs[k] = (long)pdf->len;
+            buf_addf(pdf, "%ld 0 obj\nnull\nendobj\n", k);
+            nmissing++;
+        }
+    if (nmissing) {
+        long xref = (long)pdf->len;
+        buf_add(pdf, "xref\n");
+        for (long k = 1; k < size; k++)
+            if (offs[k]) buf_addf(pdf, "%ld 1\n%010ld 00000 n \n", k, offs[k]);
+        buf_addf(pdf, "trailer\n<< /Size %ld /Root %s", size, root);
+        if (info[0]) buf_addf(pdf, " /Info %s", info);
+        buf_addf(pdf, " /Prev %ld >>\nstartxref\n%ld\n%%%%EOF\n", prev, xref);
+    }
+    free(defined);
+    free(referenced);
+    free(offs);
 }
 
 static void add_outline(cairo_surface_t *s, const pageset *ps)
@@ -111,13 +183,9 @@ bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_
         diag_add(dl, DIAG_ERROR, path, 0, 0, "nothing to write: no pages");
         return false;
     }
-    file_out *fo = file_out_open(path);
-    if (!fo) {
-        diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write output: %s", strerror(errno));
-        return false;
-    }
+    buf pdf = BUF_INIT;
     const page *first = pageset_page_const(ps, 0);
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_stream, file_out_stream(fo),
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_buf, &pdf,
                                                              PT(first->w), PT(first->h));
     const pageset_meta *m = pageset_get_meta(ps);
     if (m->title) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, m->title);
@@ -147,8 +215,22 @@ bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_
     cairo_surface_destroy(s);
     image_cache_free(ic);
     if (st != CAIRO_STATUS_SUCCESS) {
-        file_out_abort(fo);
+        buf_free(&pdf);
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write PDF: %s", cairo_status_to_string(st));
+        return false;
+    }
+    repair_dangling(&pdf);
+    file_out *fo = file_out_open(path);
+    if (!fo) {
+        diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write output: %s", strerror(errno));
+        buf_free(&pdf);
+        return false;
+    }
+    bool written = fwrite(pdf.s, 1, pdf.len, file_out_stream(fo)) == pdf.len;
+    buf_free(&pdf);
+    if (!written) {
+        diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write output: %s", strerror(errno));
+        file_out_abort(fo);
         return false;
     }
     if (!file_out_commit(fo)) {

@@ -11,7 +11,8 @@
 #   3. `DIR/tools/pdfcheck OUT --source POST --kind KIND` exits 0 (no errors);
 #      skipped when the shared folder has no pdfcheck;
 #   4. the outline has at least N entries (PyMuPDF's get_toc());
-#   5. exactly N images are drawn on the pages (handout; slides: at least N);
+#   5. exactly N distinct images are drawn on the pages (handout; slides: at
+#      least N); one image drawn twice (a cover photo, say) counts once;
 #   6. at least N images are stored with pdfimages encoding `jpeg`
 #      (JPEGs passed through, not re-encoded);
 #   7. a second render is byte-identical (cmp).
@@ -102,7 +103,7 @@ if [ -n "$pdfcheck" ] && [ -x "$pdfcheck" ]; then
         grep '^WARN' "$work/pdfcheck" | head -20 | sed 's/^/  /'
     else
         fail "pdfcheck exited $prc: $score"
-        grep -v '^info' "$work/pdfcheck" | head -40 | sed 's/^/  /'
+        grep -v '^info\|^score:' "$work/pdfcheck" | head -40 | sed 's/^/  /'
     fi
 else
     echo "note  pdfcheck not found under '${shared:-<no shared folder>}': not run"
@@ -112,22 +113,27 @@ fi
 if facts=$("$py" - "$out" <<'EOF' 2>&1
 import sys, fitz
 doc = fitz.open(sys.argv[1])
-draws = [len(p.get_image_info()) for p in doc]
-print(len(doc.get_toc()), sum(draws), ",".join(map(str, draws)))
+draws, xrefs = [], set()
+for page in doc:
+    info = page.get_image_info(xrefs=True)
+    draws.append(len(info))
+    xrefs.update(i["xref"] for i in info if i["xref"])
+print(len(doc.get_toc()), len(xrefs), sum(draws), ",".join(map(str, draws)))
 EOF
 ); then
-    read -r n_toc n_draws per_page <<<"$facts"
+    read -r n_toc n_images n_draws per_page <<<"$facts"
     if [ -n "$min_bookmarks" ]; then
         if [ "$n_toc" -ge "$min_bookmarks" ]; then ok "outline: $n_toc entries (>= $min_bookmarks)"
         else fail "outline: $n_toc entries, expected at least $min_bookmarks"; fi
     fi
     if [ -n "$images" ]; then
-        if [ "$kind" = handout ] && [ "$n_draws" -eq "$images" ]; then
-            ok "images drawn: $n_draws (per page: $per_page)"
-        elif [ "$kind" = slides ] && [ "$n_draws" -ge "$images" ]; then
-            ok "images drawn: $n_draws (>= $images; per page: $per_page)"
+        what="$n_images distinct image(s) in $n_draws draw(s), per page: $per_page"
+        if [ "$kind" = handout ] && [ "$n_images" -eq "$images" ]; then
+            ok "images: $what"
+        elif [ "$kind" = slides ] && [ "$n_images" -ge "$images" ]; then
+            ok "images: $what (>= $images)"
         else
-            fail "images drawn: $n_draws (per page: $per_page), expected $images"
+            fail "images: $what; expected $images distinct"
         fi
     fi
 else

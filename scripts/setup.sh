@@ -12,8 +12,9 @@ build_pkgs=(
   libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libjpeg-dev libpng-dev libwebp-dev libqrencode-dev
 )
-# Noto CJK for Chinese/Japanese, Noto Serif/Sans/Mono for the paired Latin faces.
-font_pkgs=( fonts-noto-cjk fonts-noto-core fonts-noto-mono )
+# Noto CJK for Chinese/Japanese, Noto Serif/Sans/Mono for the paired Latin faces,
+# Symbola for emoji and symbols that posts use as bullets.
+font_pkgs=( fonts-noto-cjk fonts-noto-core fonts-noto-mono fonts-symbola )
 # pdfcheck (python3-fitz, python3-yaml, cmark, qpdf), PDF inspection
 # (poppler-utils), QR decoding (zbar-tools), sanitizers and fuzzing (clang),
 # valgrind, strace for the no-escape tests.

@@ -110,6 +110,31 @@ static void latin_face(PangoAttrList *al, const text_style *st, size_t a, size_t
     if (!cjk && st->font.latin) insert(al, pango_attr_family_new(st->font.latin), a, b);
 }
 
+/* In Chinese text the dash, ellipsis and middle dot are full-width marks;
+ * Noto CJK draws them proportional (and "——" narrower than 2 em) unless
+ * asked for full widths (stack.md). */
+static void full_width_marks(PangoAttrList *al, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t adv;
+        uint32_t cp = utf8_decode(s + i, len - i, &adv);
+        if (cp == 0x2014 || cp == 0x2026 || cp == 0x00B7 || cp == 0x2015) {
+            size_t j = i + adv;
+            while (j < len) {
+                size_t a2;
+                uint32_t c2 = utf8_decode(s + j, len - j, &a2);
+                if (c2 != cp) break;
+                j += a2;
+            }
+            insert(al, pango_attr_font_features_new("fwid 1, liga 0, clig 0, ccmp 0"), i, j);
+            i = j;
+            continue;
+        }
+        i += adv;
+    }
+}
+
 static void emphasis(PangoAttrList *al, const text_style *st, size_t a, size_t b, bool cjk)
 {
     /* docs/cjk.md §1: Han characters are never slanted. */
@@ -131,6 +156,7 @@ static PangoAttrList *build_attrs(text_block *tb, const char *s, size_t len,
 
     /* Latin face on narrow runs, first, so span attributes override it. */
     each_script_run(s, 0, len, cjk_lang, al, st, latin_face);
+    if (cjk_lang) full_width_marks(al, s, len);
 
     for (size_t k = 0; k < nspans; k++) {
         const doc_span *sp = &spans[k];
@@ -259,25 +285,68 @@ static void justify_line(text_block *tb, PangoLayoutLine *line, int avail)
         free(cl);
         return;
     }
+    /* Three kinds of gap take the slack, in this order of preference:
+     * gaps next to a CJK character (every one a little, docs/cjk.md §6),
+     * spaces, and, only when those are used up, the gaps between Latin
+     * letters.  Each has a ceiling, so that a line broken before a long
+     * unbreakable word is left a little short rather than shown with holes:
+     * a CJK gap at most 0.15 em (below the 0.2 em where a reader sees a
+     * space), a space at most 0.6 em more, a letter gap at most 0.04 em. */
     size_t *gaps = mem_alloc(n * sizeof *gaps);
-    size_t ngaps = 0;
+    unsigned char *kind = mem_alloc(n);
+    size_t ncjk = 0, nspace = 0, nlatin = 0, ngaps = 0;
     for (size_t k = 0; k + 1 < n; k++) {
         size_t adv;
         uint32_t c = utf8_decode_prev(tb->text, cl[k].end, &adv);
         uint32_t d = utf8_decode(tb->text + cl[k + 1].start, tb->len - cl[k + 1].start, &adv);
-        if (utf8_is_space(c) || is_cjk_char(c, cjk_lang) || is_cjk_char(d, cjk_lang))
-            gaps[ngaps++] = k;
+        int kd;
+        /* "——" and "……" are one mark drawn as two glyphs: no gap inside. */
+        if (c == d && (c == 0x2014 || c == 0x2026 || c == 0x2015)) continue;
+        if (utf8_is_space(c)) kd = 1, nspace++;
+        else if (is_cjk_char(c, cjk_lang) || is_cjk_char(d, cjk_lang)) kd = 0, ncjk++;
+        else if (is_alnum_latin(c) && is_alnum_latin(d)) kd = 2, nlatin++;
+        else continue;
+        gaps[ngaps] = k;
+        kind[ngaps++] = (unsigned char)kd;
     }
-    /* A line that would need more than an em per gap is left ragged: it is
-     * a line broken before something unbreakable, and stretching it that far
-     * reads worse than a short line. */
-    if (ngaps > 0 && slack / (int)ngaps <= tb->st.size) {
-        int per = slack / (int)ngaps, rest = slack - per * (int)ngaps;
-        for (size_t j = 0; j < ngaps; j++) {
-            cluster *k = &cl[gaps[j]];
-            k->glyphs->glyphs[k->last_glyph].geometry.width += per + ((int)j < rest ? 1 : 0);
+    int em = tb->st.size;
+    int cap[3] = {em * 15 / 100, em * 60 / 100, em * 4 / 100};
+    int per[3] = {0, 0, 0};
+    int left = slack;
+    size_t cnt[3] = {ncjk, nspace, nlatin};
+    /* CJK gaps and spaces share the slack equally up to the CJK ceiling. */
+    if (ncjk + nspace > 0) {
+        int even = left / (int)(ncjk + nspace);
+        per[0] = per[1] = even < cap[0] ? even : cap[0];
+        left -= per[0] * (int)(ncjk + nspace);
+    }
+    if (left > 0 && nspace > 0) {
+        int more = left / (int)nspace;
+        if (per[1] + more > cap[1]) more = cap[1] - per[1];
+        if (more > 0) {
+            per[1] += more;
+            left -= more * (int)nspace;
         }
     }
+    if (left > 0 && nlatin > 0) {
+        int more = left / (int)nlatin;
+        per[2] = more < cap[2] ? more : cap[2];
+        left -= per[2] * (int)nlatin;
+    }
+    (void)cnt;
+    /* What integer division left over goes to the first gaps of the
+     * uncapped kinds, a unit each, so that a flush line is exactly flush. */
+    int rest = left;
+    for (size_t j = 0; j < ngaps; j++) {
+        cluster *k = &cl[gaps[j]];
+        int add = per[kind[j]];
+        if (rest > 0 && add > 0 && add < cap[kind[j]]) {
+            add++;
+            rest--;
+        }
+        k->glyphs->glyphs[k->last_glyph].geometry.width += add;
+    }
+    free(kind);
     free(gaps);
     free(cl);
 }

@@ -135,6 +135,53 @@ static void full_width_marks(PangoAttrList *al, const char *s, size_t len)
     }
 }
 
+/* docs/cjk.md §3 (clreq): marks that never start a line and marks that
+ * never end one.  Pango's UAX #14 breaking keeps most of them in place;
+ * it allows a break before "——" and "……" after a Han character, which
+ * clreq forbids, so folio forbids every such break explicitly. */
+static bool no_line_start(uint32_t cp)
+{
+    static const char set[] = "，。、；：？！）」』】》〉〕］｝〗〙〛｠｣”’…‥—–·・％‰℃々〻．,.;:?!)]}%";
+    if (cp < 0x80 && !strchr(",.;:?!)]}%", (int)cp)) return false;
+    char enc[5] = {0};
+    utf8_encode(cp, enc);
+    return strstr(set, enc) != NULL;
+}
+
+static bool no_line_end(uint32_t cp)
+{
+    static const char set[] = "（「『【《〈〔［｛〖〘〚｟｢“‘([{";
+    if (cp < 0x80 && !strchr("([{", (int)cp)) return false;
+    char enc[5] = {0};
+    utf8_encode(cp, enc);
+    return strstr(set, enc) != NULL;
+}
+
+static void kinsoku(PangoAttrList *al, const char *s, size_t len)
+{
+    size_t i = 0, prev_at = 0;
+    bool have_prev = false;
+    while (i < len) {
+        size_t adv;
+        uint32_t cp = utf8_decode(s + i, len - i, &adv);
+        if (have_prev && no_line_start(cp) && !utf8_is_space(cp))
+            insert(al, pango_attr_allow_breaks_new(FALSE), prev_at, i + adv);
+        if (no_line_end(cp) && i + adv < len) {
+            size_t adv2;
+            uint32_t next = utf8_decode(s + i + adv, len - i - adv, &adv2);
+            if (!utf8_is_space(next))
+                insert(al, pango_attr_allow_breaks_new(FALSE), i, i + adv + adv2);
+        }
+        if (!utf8_is_space(cp)) {
+            prev_at = i;
+            have_prev = true;
+        } else {
+            have_prev = false;
+        }
+        i += adv;
+    }
+}
+
 static void emphasis(PangoAttrList *al, const text_style *st, size_t a, size_t b, bool cjk)
 {
     /* docs/cjk.md §1: Han characters are never slanted. */
@@ -156,7 +203,10 @@ static PangoAttrList *build_attrs(text_block *tb, const char *s, size_t len,
 
     /* Latin face on narrow runs, first, so span attributes override it. */
     each_script_run(s, 0, len, cjk_lang, al, st, latin_face);
-    if (cjk_lang) full_width_marks(al, s, len);
+    if (cjk_lang) {
+        full_width_marks(al, s, len);
+        kinsoku(al, s, len);
+    }
 
     for (size_t k = 0; k < nspans; k++) {
         const doc_span *sp = &spans[k];

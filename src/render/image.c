@@ -296,6 +296,10 @@ static cairo_surface_t *png_decode(const unsigned char *data, size_t len, char *
         return NULL;
     }
     bool alpha = (img.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+    /* Without gAMA or sRGB, libpng takes 16-bit samples as linear light and
+     * darkens them on the way to 8 bits; cameras, editors and browsers take
+     * them as sRGB, like 8-bit ones. */
+    img.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
     /* Memory order B G R A is cairo's native 32-bit ARGB on little-endian. */
     img.format = IMAGE_BIG_ENDIAN ? PNG_FORMAT_ARGB : PNG_FORMAT_BGRA;
     cairo_surface_t *s = new_surface(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24,
@@ -380,8 +384,11 @@ static cairo_surface_t *load(const char *path, const media_info *info, bool need
         return NULL;
     }
     if (ms != MEDIA_OK || !image_decode_size_ok(&mi)) {
-        snprintf(why, whysz, "%s", ms != MEDIA_OK ? media_status_message(ms)
-                                                  : media_status_message(MEDIA_ERR_TOO_LARGE));
+        if (ms == MEDIA_OK) ms = MEDIA_ERR_TOO_LARGE;
+        if (mi.format != MEDIA_UNKNOWN)
+            snprintf(why, whysz, "%s: %s", media_format_name(mi.format), media_status_message(ms));
+        else
+            snprintf(why, whysz, "%s", media_status_message(ms));
         free(data);
         return NULL;
     }

@@ -18,29 +18,29 @@ set(FOLIO_PDF_DIR ${CMAKE_CURRENT_LIST_DIR}/pdf)
 get_filename_component(FOLIO_REPO_DIR ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 
 # folio_pdf_test(NAME KIND SOURCE [ARGS...]): one post, every check.
-function(folio_pdf_test name kind source)
+# SOURCE is "--source PATH" or "--shared-source PATH-IN-SHARED".
+function(folio_pdf_test name kind)
   add_test(NAME ${name}
            COMMAND bash ${FOLIO_PDF_DIR}/render-check.sh
                    --folio $<TARGET_FILE:folio> --kind ${kind}
-                   --source ${source} --shared ${FOLIO_SHARED} ${ARGN})
+                   --shared ${FOLIO_SHARED} ${ARGN})
   set_tests_properties(${name} PROPERTIES LABELS pdf TIMEOUT 300
                        SKIP_RETURN_CODE 77)
 endfunction()
 
 # The seed: 8 bold-only paragraphs of which one is the lead-in line, so at
 # least 7 outline entries; 7 photos, 6 of them JPEG.
-set(SEED_POST ${FOLIO_SHARED}/seed/dpu-meetup/index.md)
-folio_pdf_test(pdf/seed-handout handout ${SEED_POST}
+folio_pdf_test(pdf/seed-handout handout --shared-source seed/dpu-meetup/index.md
                --min-bookmarks 7 --images 7 --jpegs 6)
-folio_pdf_test(pdf/seed-slides slides ${SEED_POST}
+folio_pdf_test(pdf/seed-slides slides --shared-source seed/dpu-meetup/index.md
                --min-bookmarks 7 --images 7 --jpegs 6)
 
 # The demo: 8 bold-only paragraphs (one the lead-in) and one ## heading,
 # so at least 8 entries; 8 pictures, 7 of them JPEG.
 set(DEMO_POST ${FOLIO_REPO_DIR}/examples/demo/index.md)
-folio_pdf_test(pdf/demo-handout handout ${DEMO_POST}
+folio_pdf_test(pdf/demo-handout handout --source ${DEMO_POST}
                --min-bookmarks 8 --images 8 --jpegs 7)
-folio_pdf_test(pdf/demo-slides slides ${DEMO_POST}
+folio_pdf_test(pdf/demo-slides slides --source ${DEMO_POST}
                --min-bookmarks 8 --images 8 --jpegs 7)
 
 foreach(kind handout slides)

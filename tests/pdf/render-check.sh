@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Renders one post with the built folio and checks the PDF that comes out.
 #
-#   render-check.sh --folio BIN --source POST.md [--kind handout|slides]
+#   render-check.sh --folio BIN (--source POST.md | --shared-source REL)
+#                   [--kind handout|slides]
 #                   [--shared DIR] [--min-bookmarks N] [--images N] [--jpegs N]
 #                   [--keep]
 #
@@ -20,14 +21,15 @@
 # Exit status: 0 all passed, 1 a check failed, 77 skipped (CTest's
 # SKIP_RETURN_CODE): the source is missing, or KIND is slides and this folio
 # has no `slides` command yet.  FOLIO_SHARED in the environment overrides
-# --shared.
+# --shared (for pdfcheck and --shared-source).
 set -uo pipefail
 
-folio="" source="" kind=handout shared="" min_bookmarks="" images="" jpegs="" keep=0
+folio="" source="" shared_rel="" kind=handout shared="" min_bookmarks="" images="" jpegs="" keep=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --folio) folio=$2; shift 2 ;;
         --source) source=$2; shift 2 ;;
+        --shared-source) shared_rel=$2; shift 2 ;;
         --kind) kind=$2; shift 2 ;;
         --shared) shared=$2; shift 2 ;;
         --min-bookmarks) min_bookmarks=$2; shift 2 ;;
@@ -38,6 +40,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 shared=${FOLIO_SHARED:-$shared}
+# --shared-source names a post inside the shared folder, resolved after the
+# FOLIO_SHARED override so that both move together.
+if [ -n "$shared_rel" ]; then source=${shared:+$shared/}$shared_rel; fi
 if [ -z "$folio" ] || [ -z "$source" ]; then
     echo "usage: render-check.sh --folio BIN --source POST.md [--kind handout|slides] ..." >&2
     exit 2

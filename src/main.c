@@ -23,12 +23,7 @@
 #include "config.h"
 #include "doc/doc.h"
 #include "input/article.h"
-#include "layout/handout.h"
-#include "layout/pageset.h"
-#include "layout/slides.h"
-#include "render/pdf.h"
-#include "render/png.h"
-#include "style/fonts.h"
+#include "pipeline.h"
 #include "style/theme.h"
 
 enum { EXIT_WRITTEN = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_SETUP = 3 };
@@ -238,75 +233,35 @@ static int run_inspect(const options *o, diag_list *dl)
     return report(dl, o) ? EXIT_WRITTEN : EXIT_FAILED;
 }
 
-/* slides --png: one PNG per slide and a contact sheet, in dir. */
-static bool write_previews(const pageset *ps, const options *o, diag_list *dl)
-{
-    if (mkdir(o->png_dir, 0777) != 0 && errno != EEXIST) {
-        diag_add(dl, DIAG_ERROR, o->png_dir, 0, 0, "cannot create folder: %s", strerror(errno));
-        return false;
-    }
-    int width = o->png_width ? o->png_width : 1280;
-    char path[PATH_MAX];
-    for (size_t i = 0; i < pageset_npages(ps); i++) {
-        snprintf(path, sizeof path, "%s/slide-%02zu.png", o->png_dir, i + 1);
-        if (!png_write_page(ps, i, width, path, o->input, dl)) return false;
-    }
-    snprintf(path, sizeof path, "%s/contact.png", o->png_dir);
-    return png_write_contact(ps, 4, 320, path, o->input, dl);
-}
-
 static int run_render(const options *o, diag_list *dl)
 {
     char *fonts_dir = find_data_dir(o->fonts_dir, "FOLIO_FONTS", "fonts");
-    const theme *th = theme_default();
-    fontset *fs = fontset_new(fonts_dir, dl);
+    pipeline_env *env = pipeline_env_new(fonts_dir, theme_default(), dl);
     free(fonts_dir);
-    if (fs) {
-        const char *families[] = {th->body.cjk, th->body.latin, th->heading.cjk,
-                                  th->heading.latin, th->mono, th->mono_cjk};
-        for (size_t i = 0; i < sizeof families / sizeof *families; i++)
-            if (!fontset_require(fs, families[i], dl)) break;
-    }
-    if (!fs || diag_errors(dl)) {
+    if (!env) {
         report(dl, o);
-        fontset_free(fs);
         return EXIT_SETUP;
     }
-
-    article_opts ao = {o->allow};
-    doc *d = article_load(o->input, &ao, dl);
-    if (!d) {
-        report(dl, o);
-        fontset_free(fs);
-        return EXIT_FAILED;
-    }
-    bool slides = !strcmp(o->command, "slides");
-    pageset *ps;
-    if (slides) {
-        slides_opts so = {o->aspect};
-        ps = slides_layout(d, th, fs, &so, dl);
-    } else {
-        handout_opts ho = {o->paper_set ? o->paper : th->paper};
-        ps = handout_layout(d, th, fs, &ho, dl);
-    }
-    int status = EXIT_WRITTEN;
-    if (o->strict && diag_warnings(dl)) {
-        status = EXIT_FAILED;
-    } else if (o->dump) {
-        buf out = BUF_INIT;
-        pageset_dump(ps, &out);
-        fputs(out.s ? out.s : "", stdout);
-        buf_free(&out);
-    } else {
-        char *out = o->output ? mem_strdup(o->output) : default_output(o->input, o->command);
-        if (!pdf_write(ps, out, o->input, dl)) status = EXIT_FAILED;
-        else if (slides && o->png_dir && !write_previews(ps, o, dl)) status = EXIT_FAILED;
-        free(out);
-    }
+    pipeline_job job = {0};
+    job.input = o->input;
+    job.kind = !strcmp(o->command, "slides") ? PIPELINE_SLIDES : PIPELINE_HANDOUT;
+    job.paper = o->paper;
+    job.paper_set = o->paper_set;
+    job.aspect = o->aspect;
+    job.png_dir = o->png_dir;
+    job.png_width = o->png_width;
+    job.allow_outside = o->allow;
+    job.strict = o->strict;
+    job.dump = o->dump != NULL;
+    char *out = o->output ? mem_strdup(o->output) : default_output(o->input, o->command);
+    job.output = out;
+    buf dump = BUF_INIT;
+    int status = pipeline_run(env, &job, dl, &dump, NULL);
+    if (dump.len) fputs(dump.s, stdout);
+    buf_free(&dump);
+    free(out);
     if (!report(dl, o)) status = EXIT_FAILED;
-    pageset_free(ps);
-    doc_free(d);
-    fontset_free(fs);
+    pipeline_env_free(env);
     return status;
 }
 

@@ -1,0 +1,105 @@
+/* pipeline: see pipeline.h. */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/mem.h"
+#include "doc/doc.h"
+#include "input/article.h"
+#include "layout/handout.h"
+#include "layout/pageset.h"
+#include "render/pdf.h"
+#include "render/png.h"
+
+struct pipeline_env {
+    fontset *fs;
+    const theme *th;
+};
+
+pipeline_env *pipeline_env_new(const char *fonts_dir, const theme *th, diag_list *dl)
+{
+    fontset *fs = fontset_new(fonts_dir, dl);
+    if (!fs) return NULL;
+    const char *families[] = {th->body.cjk, th->body.latin, th->heading.cjk,
+                              th->heading.latin, th->mono, th->mono_cjk};
+    for (size_t i = 0; i < sizeof families / sizeof *families; i++)
+        if (families[i] && !fontset_require(fs, families[i], dl)) {
+            fontset_free(fs);
+            return NULL;
+        }
+    pipeline_env *env = mem_calloc(1, sizeof *env);
+    env->fs = fs;
+    env->th = th;
+    return env;
+}
+
+void pipeline_env_free(pipeline_env *env)
+{
+    if (!env) return;
+    fontset_free(env->fs);
+    free(env);
+}
+
+fontset *pipeline_env_fonts(pipeline_env *env) { return env->fs; }
+const theme *pipeline_env_theme(const pipeline_env *env) { return env->th; }
+
+/* slides --png: one PNG per slide and a contact sheet. */
+static bool write_previews(const pageset *ps, const pipeline_job *job, diag_list *dl)
+{
+    if (mkdir(job->png_dir, 0777) != 0 && errno != EEXIST) {
+        diag_add(dl, DIAG_ERROR, job->png_dir, 0, 0, "cannot create folder: %s", strerror(errno));
+        return false;
+    }
+    int width = job->png_width ? job->png_width : 1280;
+    char path[4096];
+    for (size_t i = 0; i < pageset_npages(ps); i++) {
+        snprintf(path, sizeof path, "%s/slide-%02zu.png", job->png_dir, i + 1);
+        if (!png_write_page(ps, i, width, path, job->input, dl)) return false;
+    }
+    snprintf(path, sizeof path, "%s/contact.png", job->png_dir);
+    return png_write_contact(ps, 4, 320, path, job->input, dl);
+}
+
+int pipeline_run(pipeline_env *env, const pipeline_job *job, diag_list *dl, buf *dump,
+                 pipeline_result *res)
+{
+    pipeline_result r = {0};
+    int status = PIPELINE_OK;
+    const theme *th = env->th;
+    article_opts ao = {job->allow_outside};
+    doc *d = article_load(job->input, &ao, dl);
+    pageset *ps = NULL;
+    if (!d) {
+        status = PIPELINE_FAILED;
+        goto done;
+    }
+    if (job->kind == PIPELINE_SLIDES) {
+        slides_opts so = {job->aspect};
+        ps = slides_layout(d, th, env->fs, &so, dl);
+    } else {
+        handout_opts ho = {job->paper_set ? job->paper : th->paper};
+        ps = handout_layout(d, th, env->fs, &ho, dl);
+    }
+    r.pages = (int)pageset_npages(ps);
+    if (job->strict) diag_promote_warnings(dl);
+    if (diag_errors(dl)) {
+        status = PIPELINE_FAILED;
+    } else if (job->dump) {
+        if (dump) pageset_dump(ps, dump);
+    } else if (!pdf_write(ps, job->output, job->input, dl)) {
+        status = PIPELINE_FAILED;
+    } else if (job->kind == PIPELINE_SLIDES && job->png_dir && !write_previews(ps, job, dl)) {
+        status = PIPELINE_FAILED;
+    }
+done:
+    r.warnings = (int)diag_warnings(dl);
+    r.errors = (int)diag_errors(dl);
+    if (res) *res = r;
+    pageset_free(ps);
+    doc_free(d);
+    return status;
+}

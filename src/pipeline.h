@@ -1,0 +1,65 @@
+/* pipeline: one post through every stage, for the CLI and batch alike.
+ *
+ *   article_load (input) → doc → handout_layout / slides_layout (layout,
+ *   with a theme and fonts from style) → pageset → pdf_write (render)
+ *
+ * A pipeline_env holds what is loaded once per process (or once before a
+ * batch forks its workers): the font set and the theme search path.  A
+ * pipeline_job describes one output; pipeline_run() produces it and says
+ * what happened in a pipeline_result.  Nothing here prints.
+ */
+#ifndef FOLIO_PIPELINE_H
+#define FOLIO_PIPELINE_H
+
+#include <stdbool.h>
+
+#include "base/diag.h"
+#include "layout/slides.h"
+#include "style/fonts.h"
+#include "style/theme.h"
+
+typedef enum { PIPELINE_HANDOUT, PIPELINE_SLIDES } pipeline_kind;
+
+/* Exit statuses, shared by the CLI and the batch reporter. */
+enum {
+    PIPELINE_OK = 0,       /* written (there may be warnings) */
+    PIPELINE_FAILED = 1,   /* this post could not be rendered */
+    PIPELINE_USAGE = 2,
+    PIPELINE_SETUP = 3,    /* fonts or themes missing */
+};
+
+typedef struct pipeline_env pipeline_env;
+
+/* Loads the fonts from fonts_dir and checks that the theme's families are
+ * installed.  Returns a new env owned by the caller (free with
+ * pipeline_env_free()), or NULL with an error appended. */
+pipeline_env *pipeline_env_new(const char *fonts_dir, const theme *th, diag_list *dl);
+void pipeline_env_free(pipeline_env *env);
+fontset *pipeline_env_fonts(pipeline_env *env);  /* borrowed */
+const theme *pipeline_env_theme(const pipeline_env *env); /* borrowed */
+
+typedef struct pipeline_job {
+    const char *input;            /* the post */
+    const char *output;           /* the PDF to write; NULL with dump */
+    pipeline_kind kind;
+    theme_paper paper;            /* handout */
+    bool paper_set;               /* else the theme's */
+    slides_aspect aspect;         /* slides */
+    const char *png_dir;          /* slides: previews, may be NULL */
+    int png_width;                /* 0 = 1280 */
+    const char *const *allow_outside; /* NULL-terminated, may be NULL */
+    bool strict;                  /* warnings fail the post */
+    bool dump;                    /* append the boxes to dump instead of writing */
+} pipeline_job;
+
+typedef struct pipeline_result {
+    int pages;
+    int warnings, errors;
+} pipeline_result;
+
+/* Runs one job.  Returns PIPELINE_OK or PIPELINE_FAILED; diagnostics go
+ * to dl (never printed), the box dump to dump when job->dump is set. */
+int pipeline_run(pipeline_env *env, const pipeline_job *job, diag_list *dl, buf *dump,
+                 pipeline_result *res);
+
+#endif

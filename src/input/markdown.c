@@ -23,6 +23,10 @@
  *    decoded), except the contents of <script> and <style>, which are
  *    skipped even across separate HTML nodes; <br> is a hard break; block
  *    tags inside an HTML block end a paragraph.
+ *  - Emphasis next to CJK punctuation: `前往**视频号（X）**查看` is literal
+ *    text to cmark (CommonMark flanking); when a run of text ends, the
+ *    leftover '*' and '_' runs are paired by the CJK-friendly rule and
+ *    become spans (cjk_emphasis, below).
  */
 #include "input/markdown.h"
 
@@ -50,10 +54,20 @@ typedef struct open_span {
     bool html;             /* opened by an HTML <a> tag */
 } open_span;
 
+/* A run of '*' or '_' that cmark left as literal text (see cjk_emphasis). */
+typedef struct delim_run {
+    uint32_t pos;          /* byte offset in text_builder.text */
+    uint8_t len;
+    char ch;
+    int node;              /* serial of the cmark text node it came from */
+} delim_run;
+
 typedef struct text_builder {
     buf text;
     doc_span *spans;
     size_t nspans, cap;
+    delim_run *runs;       /* in text order */
+    size_t nruns, cap_runs;
     open_span open[SPAN_STACK];
     int nopen, overflow;
     int pending;           /* 0 none, 1 space, 2 soft break */
@@ -91,6 +105,7 @@ typedef struct md {
     int img_depth;              /* >0 inside a Markdown image: alt text */
     buf alt;
     bool skip;                  /* inside <script> or <style> */
+    int text_serial;            /* numbers cmark text nodes for delim_run.node */
     char skip_tag[8];
 } md;
 
@@ -140,6 +155,7 @@ static void tb_reset(text_builder *tb)
 {
     buf_truncate(&tb->text, 0);
     tb->nspans = 0;
+    tb->nruns = 0;
     tb->pending = PEND_NONE;
 }
 
@@ -147,6 +163,7 @@ static void tb_free(text_builder *tb)
 {
     buf_free(&tb->text);
     free(tb->spans);
+    free(tb->runs);
 }
 
 /* Appends visible text, first resolving pending whitespace. */
@@ -174,8 +191,32 @@ static bool ascii_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Text with collapsible whitespace; '\n' inside it is a soft break. */
-static void tb_text(text_builder *tb, const char *s, size_t n)
+/* Records the runs of '*' or '_' in s[0..n), just appended at text offset
+ * at, whose bytes are marked in cand (literal delimiters, not escapes). */
+static void tb_note_runs(text_builder *tb, size_t at, const char *s, size_t n,
+                         const uint8_t *cand, int node)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (!cand[i] || (s[i] != '*' && s[i] != '_')) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && cand[j] && s[j] == s[i]) j++;
+        /* Longer runs (rules, "____" blanks to fill in) are never emphasis
+         * here; 255 keeps the length in a byte. */
+        if (j - i <= 255)
+            MEM_PUSH(tb->runs, tb->nruns, tb->cap_runs) =
+                (delim_run){(uint32_t)(at + i), (uint8_t)(j - i), s[i], node};
+        i = j;
+    }
+}
+
+/* tb_text that also notes delimiter runs (cand: one flag per byte of s, or
+ * NULL for none). */
+static void tb_text_runs(text_builder *tb, const char *s, size_t n,
+                         const uint8_t *cand, int node)
 {
     size_t i = 0;
     while (i < n) {
@@ -189,8 +230,15 @@ static void tb_text(text_builder *tb, const char *s, size_t n)
         size_t j = i;
         while (j < n && !ascii_space(s[j])) j++;
         tb_emit(tb, s + i, j - i);
+        if (cand) tb_note_runs(tb, tb->text.len - (j - i), s + i, j - i, cand + i, node);
         i = j;
     }
+}
+
+/* Text with collapsible whitespace; '\n' inside it is a soft break. */
+static void tb_text(text_builder *tb, const char *s, size_t n)
+{
+    tb_text_runs(tb, s, n, NULL, 0);
 }
 
 static void tb_softbreak(text_builder *tb)
@@ -241,6 +289,257 @@ static int span_cmp(const void *a, const void *b)
     return (int)x->kind - (int)y->kind;
 }
 
+/* ---- CJK-friendly emphasis ----
+ *
+ * CommonMark lets `**` open only when "left-flanking" and close only when
+ * "right-flanking", and punctuation next to a delimiter makes it flank
+ * only if the other side is whitespace or punctuation too.  Chinese puts
+ * no spaces between words, so `前往**视频号（X）**查看` leaves both `**`
+ * as literal text: the closer follows `）` and precedes `查`.  Readers see
+ * the asterisks.  This pass pairs such leftovers after cmark is done,
+ * following the "CJK-friendly" amendment proposed for CommonMark (and
+ * markdown-it's plugin of that name): a run that fails to flank only
+ * because of punctuation may still open or close when the character on
+ * either side is CJK (a wide character or CJK punctuation).
+ *
+ * Inputs are the runs tb_note_runs recorded: literal '*' and '_' from cmark
+ * text nodes that were not backslash escapes or entities (so never code
+ * spans, link destinations or raw HTML).  A pair needs the same character
+ * and length (1 em, 2 strong, 3 both; '_' only doubled, as single '_' is
+ * common in names), the same innermost enclosing span (so the new span
+ * nests and never crosses a link or another style), and one of its two
+ * runs must have needed the CJK rule: where the plain rules already allow
+ * the pair, cmark had its own reasons not to make it, and we keep its
+ * answer.  A single '*' pairs only inside one text node, and `5 * 3`
+ * (spaces) never flanks.  Pairing is cmark's stack algorithm, simplified:
+ * each closer looks only at the nearest live opener with its key, so the
+ * pass is linear apart from sorting and O(log n) offset lookups. */
+
+static bool cjk_side(uint32_t cp)
+{
+    return utf8_is_wide(cp) || utf8_is_cjk_punct(cp);
+}
+
+static bool uni_space(uint32_t cp)
+{
+    return cp == 0 || cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+           cp == '\f' || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+           cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+/* Unicode punctuation as far as flanking needs it: ASCII, Latin-1, the
+ * General Punctuation block, CJK and fullwidth punctuation. */
+static bool uni_punct(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= '!' && cp <= '/') || (cp >= ':' && cp <= '@') ||
+               (cp >= '[' && cp <= '`') || (cp >= '{' && cp <= '~');
+    return (cp >= 0xA1 && cp <= 0xBF && cp != 0xAA && cp != 0xB2 && cp != 0xB3 &&
+            cp != 0xB5 && cp != 0xB9 && cp != 0xBA && cp != 0xBC && cp != 0xBD &&
+            cp != 0xBE) ||
+           cp == 0xD7 || cp == 0xF7 || (cp >= 0x2010 && cp <= 0x205E) ||
+           (cp >= 0xFE50 && cp <= 0xFE6B) || utf8_is_cjk_punct(cp);
+}
+
+/* A link whose text is (the end of) its own URL: a bare URL, where '_' and
+ * '*' belong to the address. */
+static bool link_shows_href(const text_builder *tb, const doc_span *sp)
+{
+    if (sp->kind != SPAN_LINK || !sp->href) return false;
+    size_t hl = strlen(sp->href), tl = sp->end - sp->start;
+    return tl <= hl && memcmp(sp->href + hl - tl, tb->text.s + sp->start, tl) == 0;
+}
+
+typedef struct run_info {
+    int ctx;               /* innermost enclosing span, -1 for none */
+    bool open, close;      /* with the CJK rule */
+    bool std_open, std_close;   /* by the plain CommonMark rules */
+    int prev_same;         /* stack: next lower opener with the same key */
+    int mate;              /* matched run, -1 when none */
+} run_info;
+
+static int run_key(const delim_run *r)
+{
+    return (r->ch == '_' ? 3 : 0) + r->len - 1;
+}
+
+/* The characters before and after run r in text[0..len); 0 at the ends. */
+static void run_sides(const char *text, size_t len, const delim_run *r, uint32_t *p,
+                      uint32_t *n)
+{
+    size_t adv, e = (size_t)r->pos + r->len;
+    *p = r->pos ? utf8_decode_prev(text, r->pos, &adv) : 0;
+    *n = e < len ? utf8_decode(text + e, len - e, &adv) : 0;
+}
+
+/* Flanking of run r in text[0..len); the text's ends count as whitespace. */
+static void run_flanking(const char *text, size_t len, const delim_run *r, run_info *ri)
+{
+    uint32_t p, n;
+    run_sides(text, len, r, &p, &n);
+    bool ps = uni_space(p), ns = uni_space(n);
+    bool pp = uni_punct(p), np = uni_punct(n);
+    bool cjk = cjk_side(p) || cjk_side(n);
+    bool left = !ns && (!np || ps || pp);
+    bool right = !ps && (!pp || ns || np);
+    bool left_cjk = !ns && (left || cjk);
+    bool right_cjk = !ps && (right || cjk);
+    if (r->ch == '*') {
+        ri->std_open = left;
+        ri->std_close = right;
+        ri->open = left_cjk;
+        ri->close = right_cjk;
+    } else {
+        /* '_' inside a word neither opens nor closes (snake_case); a CJK
+         * neighbour counts as the word's edge. */
+        ri->std_open = left && (!right || pp);
+        ri->std_close = right && (!left || np);
+        ri->open = left_cjk && (!right_cjk || pp || cjk_side(p));
+        ri->close = right_cjk && (!left_cjk || np || cjk_side(n));
+    }
+}
+
+/* New offset of old offset x after the byte ranges cut[] (sorted, disjoint;
+ * before[i] = bytes cut before cut i) are removed. */
+static uint32_t cut_map(uint32_t x, const delim_run *const *cut, const uint32_t *before,
+                        size_t ncut)
+{
+    size_t lo = 0, hi = ncut;   /* first cut starting at or after x */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cut[mid]->pos < x) lo = mid + 1;
+        else hi = mid;
+    }
+    if (!lo) return x;
+    const delim_run *c = cut[lo - 1];
+    uint32_t inside = x - c->pos < c->len ? x - c->pos : c->len;
+    return x - before[lo - 1] - inside;
+}
+
+/* Pairs the literal delimiter runs of tb->text[0..len) as described above,
+ * removes the paired delimiters and adds their spans.  Returns the new
+ * length of the text. */
+static size_t cjk_emphasis(text_builder *tb, size_t len)
+{
+    size_t nr = 0;
+    while (nr < tb->nruns && (size_t)tb->runs[nr].pos + tb->runs[nr].len <= len) nr++;
+    if (!nr) return len;
+    const char *text = tb->text.s;
+    if (tb->nspans) qsort(tb->spans, tb->nspans, sizeof *tb->spans, span_cmp);
+    run_info *ri = mem_calloc(nr, sizeof *ri);
+    int *open_stack = mem_calloc(nr, sizeof *open_stack);
+    int *span_stack = mem_calloc(tb->nspans + 1, sizeof *span_stack);
+    int nopen = 0, nspan = 0;
+    int top[6] = {-1, -1, -1, -1, -1, -1};   /* stack index per key */
+    size_t next_span = 0, npairs = 0, ndrop = 0;
+
+    for (size_t i = 0; i < nr; i++) {
+        const delim_run *r = &tb->runs[i];
+        run_info *me = &ri[i];
+        me->mate = -1;
+        /* Innermost span containing r->pos: spans are sorted by start,
+         * outer first, and nest. */
+        while (next_span < tb->nspans && tb->spans[next_span].start <= r->pos) {
+            while (nspan && tb->spans[span_stack[nspan - 1]].end <= tb->spans[next_span].start)
+                nspan--;
+            span_stack[nspan++] = (int)next_span++;
+        }
+        while (nspan && tb->spans[span_stack[nspan - 1]].end <= r->pos) nspan--;
+        me->ctx = nspan ? span_stack[nspan - 1] : -1;
+        if (me->ctx >= 0 && (tb->spans[me->ctx].kind == SPAN_CODE ||
+                             link_shows_href(tb, &tb->spans[me->ctx])))
+            continue;
+        if (r->ch == '*' && r->len == 4 && me->ctx >= 0 &&
+            tb->spans[me->ctx].kind == SPAN_STRONG) {
+            /* `**甲。****乙**`: cmark's "rule of 3" keeps the middle run
+             * whole inside one strong span, yet it means "close, reopen",
+             * which looks the same as nothing: drop it. */
+            uint32_t p, n;
+            run_sides(text, len, r, &p, &n);
+            if (!uni_space(p) && !uni_space(n) && (cjk_side(p) || cjk_side(n))) {
+                me->mate = -2;
+                ndrop++;
+            }
+            continue;
+        }
+        if (r->len > 3 || (r->ch == '_' && r->len < 2)) continue;
+        run_flanking(text, len, r, me);
+        int key = run_key(r);
+        if (me->close) {
+            /* Openers whose span ended before r can never pair again. */
+            while (top[key] >= 0) {
+                int o = open_stack[top[key]];
+                int oc = ri[o].ctx;
+                if (oc < 0 || oc == me->ctx || tb->spans[oc].end > r->pos) break;
+                top[key] = ri[o].prev_same;
+            }
+            if (top[key] >= 0) {
+                int at = top[key], o = open_stack[at];
+                const delim_run *or = &tb->runs[o];
+                bool ok = ri[o].ctx == me->ctx && (!ri[o].std_open || !me->std_close) &&
+                          r->pos > or->pos + or->len && (r->len > 1 || r->node == or->node);
+                if (ok) {
+                    ri[o].mate = (int)i;
+                    me->mate = o;
+                    npairs++;
+                    /* Openers between the two stay literal. */
+                    while (nopen > at) {
+                        int e = open_stack[--nopen];
+                        if (top[run_key(&tb->runs[e])] == nopen)
+                            top[run_key(&tb->runs[e])] = ri[e].prev_same;
+                    }
+                    continue;
+                }
+            }
+        }
+        if (me->open) {
+            me->prev_same = top[key];
+            top[key] = nopen;
+            open_stack[nopen++] = (int)i;
+        }
+    }
+
+    if (npairs || ndrop) {
+        const delim_run **cut = mem_calloc(2 * npairs + ndrop, sizeof *cut);
+        uint32_t *before = mem_calloc(2 * npairs + ndrop, sizeof *before);
+        size_t ncut = 0;
+        uint32_t total = 0;
+        for (size_t i = 0; i < nr; i++) {
+            if (ri[i].mate == -1) continue;
+            cut[ncut] = &tb->runs[i];
+            before[ncut++] = total;
+            total += tb->runs[i].len;
+        }
+        for (size_t i = 0; i < nr; i++) {
+            if (ri[i].mate <= (int)i) continue;   /* once per pair, at the opener */
+            const delim_run *o = &tb->runs[i], *c = &tb->runs[ri[i].mate];
+            doc_span sp = {SPAN_STRONG, o->pos + o->len, c->pos, NULL};
+            if (o->len != 1) MEM_PUSH(tb->spans, tb->nspans, tb->cap) = sp;
+            sp.kind = SPAN_EM;
+            if (o->len != 2) MEM_PUSH(tb->spans, tb->nspans, tb->cap) = sp;
+        }
+        for (size_t i = 0; i < tb->nspans; i++) {
+            tb->spans[i].start = cut_map(tb->spans[i].start, cut, before, ncut);
+            tb->spans[i].end = cut_map(tb->spans[i].end, cut, before, ncut);
+        }
+        /* Compact the text in place, cut by cut. */
+        size_t w = cut[0]->pos;
+        for (size_t k = 0; k < ncut; k++) {
+            size_t from = (size_t)cut[k]->pos + cut[k]->len;
+            size_t to = k + 1 < ncut ? cut[k + 1]->pos : len;
+            memmove(tb->text.s + w, tb->text.s + from, to - from);
+            w += to - from;
+        }
+        len -= total;
+        free(cut);
+        free(before);
+    }
+    free(ri);
+    free(open_stack);
+    free(span_stack);
+    return len;
+}
+
 /* Ends the current run of text: records the open spans' parts so far (they
  * reopen lazily in the next run), copies text and spans into the arena.
  * Returns false when the run has no visible text. */
@@ -253,6 +552,7 @@ static bool tb_take(md *m, doc_text *out)
     }
     size_t len = tb->text.len;
     while (len && (tb->text.s[len - 1] == '\n' || tb->text.s[len - 1] == ' ')) len--;
+    len = cjk_emphasis(tb, len);
     bool any = len > 0;
     if (any) {
         out->s = doc_strndup(m->d, tb->text.s, len);
@@ -702,6 +1002,58 @@ static void end_cell(md *m)
     add_block(m, b);
 }
 
+/* Which bytes of a text node's literal are '*' or '_' written as such in
+ * the source, not as "\*" or "&#42;": only those may become emphasis.
+ * cmark merges adjacent text, so the literal is re-aligned with its source
+ * range (one line; escapes and entity references are the only ways the two
+ * differ).  Returns a new array of len flags owned by the caller (free()),
+ * or NULL when there is no candidate or the alignment is unsure. */
+static uint8_t *delim_candidates(const md *m, cmark_node *n, const char *lit, size_t len)
+{
+    if (!memchr(lit, '*', len) && !memchr(lit, '_', len)) return NULL;
+    int line = cmark_node_get_start_line(n);
+    int sc = cmark_node_get_start_column(n), ec = cmark_node_get_end_column(n);
+    if (line < 1 || (size_t)line > m->nlines || cmark_node_get_end_line(n) != line ||
+        sc < 1 || ec < sc)
+        return NULL;
+    size_t ls = m->line_starts[line - 1];
+    size_t le = (size_t)line < m->nlines ? m->line_starts[line] : m->len;
+    if (ls + (size_t)ec > le) return NULL;
+    const char *src = m->body + ls + sc - 1;
+    size_t sn = (size_t)(ec - sc + 1);
+    uint8_t *cand = mem_calloc(len, 1);
+    size_t i = 0, k = 0;
+    bool any = false;
+    while (i < len && k < sn) {
+        if (src[k] == lit[i]) {
+            cand[i] = lit[i] == '*' || lit[i] == '_';
+            any |= cand[i];
+            i++;
+            k++;
+        } else if (src[k] == '\\' && k + 1 < sn && src[k + 1] == lit[i]) {
+            i++;   /* an escaped character: literal for good */
+            k += 2;
+        } else if (src[k] == '&') {
+            /* An entity reference: one decoded character, never a
+             * delimiter (cmark's longest entity names are 32 bytes). */
+            size_t e = k + 1;
+            while (e < sn && e < k + 34 && src[e] != ';') e++;
+            if (e >= sn || src[e] != ';') break;
+            size_t adv;
+            utf8_decode(lit + i, len - i, &adv);
+            i += adv;
+            k = e + 1;
+        } else {
+            break;
+        }
+    }
+    if (i != len || !any) {
+        free(cand);
+        return NULL;
+    }
+    return cand;
+}
+
 static void inline_event(md *m, cmark_node *n, cmark_event_type ev)
 {
     cmark_node_type t = cmark_node_get_type(n);
@@ -721,7 +1073,10 @@ static void inline_event(md *m, cmark_node *n, cmark_event_type ev)
     case CMARK_NODE_TEXT:
         if (!m->skip) {
             const char *lit = cmark_node_get_literal(n);
-            tb_text(tb, lit, strlen(lit));
+            size_t len = strlen(lit);
+            uint8_t *cand = delim_candidates(m, n, lit, len);
+            tb_text_runs(tb, lit, len, cand, ++m->text_serial);
+            free(cand);
         }
         break;
     case CMARK_NODE_SOFTBREAK:

@@ -89,6 +89,95 @@ static void test_spans(void)
     diag_list_free(dl);
 }
 
+/* Spans of b as "kind:text" items (doc_span_kind numbers), e.g. "1:粗体 3:链接". */
+static const char *span_list(const doc_block *b)
+{
+    static char out[1024];
+    size_t w = 0;
+    out[0] = 0;
+    for (size_t i = 0; b && i < b->text.nspans && w < sizeof out - 1; i++) {
+        const doc_span *sp = &b->text.spans[i];
+        int n = snprintf(out + w, sizeof out - w, "%s%d:%.*s", i ? " " : "", (int)sp->kind,
+                         (int)(sp->end - sp->start), b->text.s + sp->start);
+        if (n < 0) break;
+        w += (size_t)n;
+    }
+    return out;
+}
+
+/* Emphasis next to CJK punctuation (the CJK-friendly flanking rule). */
+static const struct { const char *in, *text, *spans; } cjk_em[] = {
+    /* The seed's last sentence: the closer follows '）' and precedes '查'. */
+    {"可前往**视频号（OpenAtom-openEuler）**查看活动回顾", "可前往视频号（OpenAtom-openEuler）查看活动回顾",
+     "1:视频号（OpenAtom-openEuler）"},
+    {"进展。**openEuler Embedded适用于嵌入式。**openEuler 23.09", "进展。openEuler Embedded适用于嵌入式。openEuler 23.09",
+     "1:openEuler Embedded适用于嵌入式。"},
+    {"**开场致辞**", "开场致辞", "1:开场致辞"},
+    {"中文*强调（注）*文字", "中文强调（注）文字", "0:强调（注）"},
+    {"前***三星（注）***后", "前三星（注）后", "0:三星（注） 1:三星（注）"},
+    {"和__下划线（注）__，", "和下划线（注），", "1:下划线（注）"},
+    /* Links: pairs inside link text nest; pairs across a link edge stay. */
+    {"前往[**视频号（A）**查看](https://a.com)吧", "前往视频号（A）查看吧",
+     "3:视频号（A）查看 1:视频号（A）"},
+    {"又**前往[链接（x）**后](https://b.com)", "又**前往链接（x）**后", "3:链接（x）**后"},
+    {"[链接](https://a.com)说**重点（注）**是", "链接说重点（注）是", "3:链接 1:重点（注）"},
+    /* `**甲。****乙**`: cmark's rule of 3 keeps the middle run in one span. */
+    {"其中，**金奖。****武汉**与", "其中，金奖。武汉与", "1:金奖。武汉"},
+    /* Left alone: no pair, spaces, code, escapes, entities, names, URLs. */
+    {"5 * 3 = 15", "5 * 3 = 15", ""},
+    {"(120cm*90cm)，竖向", "(120cm*90cm)，竖向", ""},
+    {"**未配对（注）查看", "**未配对（注）查看", ""},
+    {"现场。** 主题**海报", "现场。** 主题**海报", ""},
+    {"代码`**视频号（A）**查看`外", "代码**视频号（A）**查看外", "2:**视频号（A）**查看"},
+    {"转义\\*\\*视频号（A）\\*\\*查看", "转义**视频号（A）**查看", ""},
+    {"实体&#42;&#42;视频号（A）&#42;&#42;查看", "实体**视频号（A）**查看", ""},
+    {"snake__case__x，填写____和____。", "snake__case__x，填写____和____。", ""},
+    {"见 https://a.com/中__文（x）__z 页", "见 https://a.com/中__文（x）__z 页",
+     "3:https://a.com/中__文（x）__z"},
+};
+
+static void test_cjk_emphasis(void)
+{
+    for (size_t i = 0; i < sizeof cjk_em / sizeof cjk_em[0]; i++) {
+        diag_list *dl;
+        doc *d = parse(cjk_em[i].in, &dl);
+        CHECK_INT(doc_nblocks(d), 1);
+        const doc_block *b = doc_nblocks(d) ? doc_block_at(d, 0) : NULL;
+        if (b) {
+            CHECK_STR(b->text.s, cjk_em[i].text);
+            CHECK_STR(span_list(b), cjk_em[i].spans);
+            for (size_t k = 0; k < b->text.nspans; k++)
+                CHECK(b->text.spans[k].start < b->text.spans[k].end &&
+                      b->text.spans[k].end <= b->text.len);
+        }
+        doc_free(d);
+        diag_list_free(dl);
+    }
+
+    /* Headings, quotes, list items and table cells get the same pass; a
+     * paragraph that is all bold stays one strong span (bold-only). */
+    diag_list *dl;
+    doc *d = parse("# 标题**重点（注）**说明\n\n> 引用**重点（注）**说明\n\n"
+                   "| 列 |\n|---|\n| 格**重点（注）**说明 |\n\n**视频号（OpenAtom）**\n",
+                   &dl);
+    CHECK_INT(doc_nblocks(d), 4);
+    if (doc_nblocks(d) == 4) {
+        CHECK_STR(span_list(doc_block_at(d, 0)), "1:重点（注）");
+        CHECK_STR(span_list(doc_block_at(d, 1)->child), "1:重点（注）");
+        const doc_block *cell = doc_block_at(d, 2)->child->next->child;
+        CHECK(cell && cell->kind == DOC_CELL);
+        if (cell) CHECK_STR(span_list(cell), "1:重点（注）");
+        const doc_block *b = doc_block_at(d, 3);
+        CHECK_STR(b->text.s, "视频号（OpenAtom）");
+        CHECK_INT(b->text.nspans, 1);
+        CHECK(b->text.nspans == 1 && b->text.spans[0].kind == SPAN_STRONG &&
+              b->text.spans[0].start == 0 && b->text.spans[0].end == b->text.len);
+    }
+    CHECK_INT(diag_count(dl), 0);
+    doc_free(d);
+    diag_list_free(dl);
+}
+
 static void test_images(void)
 {
     diag_list *dl;
@@ -264,6 +353,7 @@ static void test_depth(void)
 TEST_MAIN({
     test_text();
     test_spans();
+    test_cjk_emphasis();
     test_images();
     test_alt();
     test_html_blocks();

@@ -33,7 +33,15 @@ endfunction()
 folio_pdf_test(pdf/seed-handout handout --shared-source seed/dpu-meetup/index.md
                --min-bookmarks 7 --images 7 --jpegs 6)
 folio_pdf_test(pdf/seed-slides slides --shared-source seed/dpu-meetup/index.md
-               --min-bookmarks 7 --images 7 --jpegs 6)
+               --min-bookmarks 7 --images 7 --jpegs 6
+               --qr https://gitee.com/openeuler/presentations/tree/master/meetup)
+folio_pdf_test(pdf/seed-slides-4x3 slides --shared-source seed/dpu-meetup/index.md
+               --min-bookmarks 7 --images 7 --jpegs 6 --arg --aspect --arg 4:3
+               --qr https://gitee.com/openeuler/presentations/tree/master/meetup)
+foreach(paper a5 letter)
+  folio_pdf_test(pdf/seed-handout-${paper} handout --shared-source seed/dpu-meetup/index.md
+                 --min-bookmarks 7 --images 7 --jpegs 6 --arg --paper --arg ${paper})
+endforeach()
 
 # The demo: 8 bold-only paragraphs (one the lead-in) and one ## heading,
 # so at least 8 entries; 8 pictures, 7 of them JPEG.

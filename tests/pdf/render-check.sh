@@ -4,7 +4,7 @@
 #   render-check.sh --folio BIN (--source POST.md | --shared-source REL)
 #                   [--kind handout|slides]
 #                   [--shared DIR] [--min-bookmarks N] [--images N] [--jpegs N]
-#                   [--keep]
+#                   [--arg FOLIO-ARG]... [--qr URL] [--keep]
 #
 # Checks, in order (each prints one "ok"/"FAIL" line):
 #   1. `folio KIND POST.md -o OUT.pdf` exits 0 (its stderr is shown);
@@ -16,7 +16,10 @@
 #      least N); one image drawn twice (a cover photo, say) counts once;
 #   6. at least N images are stored with pdfimages encoding `jpeg`
 #      (JPEGs passed through, not re-encoded);
-#   7. a second render is byte-identical (cmp).
+#   7. a second render is byte-identical (cmp);
+#   8. with --qr URL (slides): the deck's PNG previews (--png) include a slide
+#      whose QR code zbarimg decodes to URL.
+# --arg passes one more argument to folio (e.g. --arg --aspect --arg 4:3).
 #
 # Exit status: 0 all passed, 1 a check failed, 77 skipped (CTest's
 # SKIP_RETURN_CODE): the source is missing, or KIND is slides and this folio
@@ -25,6 +28,7 @@
 set -uo pipefail
 
 folio="" source="" shared_rel="" kind=handout shared="" min_bookmarks="" images="" jpegs="" keep=0
+qr="" extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --folio) folio=$2; shift 2 ;;
@@ -36,6 +40,8 @@ while [ $# -gt 0 ]; do
         --images) images=$2; shift 2 ;;
         --jpegs) jpegs=$2; shift 2 ;;
         --keep) keep=1; shift ;;
+        --arg) extra+=("$2"); shift 2 ;;
+        --qr) qr=$2; shift 2 ;;
         *) echo "render-check.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -74,7 +80,7 @@ ok() { echo "ok    $*"; }
 fail() { echo "FAIL  $*"; failed=$((failed + 1)); }
 
 # 1. Render.
-"$folio" "$kind" "$source" -o "$out" 2>"$work/stderr1"
+"$folio" "$kind" "$source" -o "$out" "${extra[@]}" 2>"$work/stderr1"
 rc=$?
 if [ -s "$work/stderr1" ]; then sed 's/^/  folio: /' "$work/stderr1"; fi
 if [ $rc -ne 0 ] || [ ! -s "$out" ]; then
@@ -161,7 +167,7 @@ if [ -n "$jpegs" ]; then
 fi
 
 # 7. Determinism.
-"$folio" "$kind" "$source" -o "$work/again.pdf" 2>"$work/stderr2"
+"$folio" "$kind" "$source" -o "$work/again.pdf" "${extra[@]}" 2>"$work/stderr2"
 rc=$?
 if [ $rc -ne 0 ]; then
     fail "second render exited $rc"
@@ -169,6 +175,25 @@ elif cmp -s "$out" "$work/again.pdf"; then
     ok "deterministic: a second render is byte-identical"
 else
     fail "not deterministic: a second render differs ($(cmp "$out" "$work/again.pdf" 2>&1 | head -1))"
+fi
+
+# 8. QR codes on the closing slides decode to the link.
+if [ -n "$qr" ]; then
+    if ! command -v zbarimg >/dev/null; then
+        echo "note  zbarimg not installed (zbar-tools): QR code not checked"
+    elif ! "$folio" "$kind" "$source" -o "$work/qr.pdf" "${extra[@]}" --png "$work/png" 2>/dev/null; then
+        fail "folio $kind --png failed"
+    else
+        found=0
+        for png in "$work"/png/slide-*.png; do
+            if zbarimg --quiet --raw "$png" 2>/dev/null | grep -qxF "$qr"; then
+                found=1
+                ok "QR code on $(basename "$png") decodes to $qr"
+                break
+            fi
+        done
+        [ $found = 1 ] || fail "no slide's QR code decodes to $qr"
+    fi
 fi
 
 if [ $failed -gt 0 ]; then

@@ -13,14 +13,8 @@ folio=build/folio
 post=examples/demo/index.md
 
 "$folio" handout "$post" -o out/demo.handout.pdf
-made=(out/demo.handout.pdf)
-
-if "$folio" slides --help >/dev/null 2>&1; then
-    "$folio" slides "$post" -o out/demo.slides.pdf --png out/demo-slides
-    made+=(out/demo.slides.pdf out/demo-slides/)
-else
-    echo "demo: slides skipped: this folio has no 'slides' command yet (planned)" >&2
-fi
+"$folio" slides "$post" -o out/demo.slides.pdf --png out/demo-slides
+made=(out/demo.handout.pdf out/demo.slides.pdf out/demo-slides/contact.png)
 
 echo "demo: written:"
 for f in "${made[@]}"; do echo "  $PWD/$f"; done

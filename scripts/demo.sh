@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and renders the demo post (examples/demo/index.md) into out/:
 #   out/demo.handout.pdf     the printable handout (A4)
-#   out/demo.slides.pdf      the slide deck, once `folio slides` exists,
+#   out/demo.slides.pdf      the slide deck (16:9),
 #   out/demo-slides/         with a PNG contact sheet of the slides
 set -euo pipefail
 cd "$(dirname "$0")/.."

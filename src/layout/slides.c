@@ -77,8 +77,10 @@ static void title_slide(deck *k, pageset *ps)
     if (img >= 0) {
         const doc_image *im = doc_image_at(k->d, (size_t)img);
         page_add_image(pg, im->path, &im->info, 0, 0, k->W, k->H, FIT_COVER, 0.5);
-        theme_rgba overlay = (theme_rgba)(th->slide_overlay * 255.0 + 0.5);
-        page_add_rect(pg, overlay, 0, 0, k->W, k->H);
+        /* A light veil over the whole photo; the text gets a darker band
+         * of its own below (see the contrast note in theme.c). */
+        theme_rgba veil = (theme_rgba)(th->slide_overlay * 0.5 * 255.0 + 0.5);
+        page_add_rect(pg, veil, 0, 0, k->W, k->H);
     } else {
         pg->background = th->slide_title;
     }
@@ -102,6 +104,11 @@ static void title_slide(deck *k, pageset *ps)
      * or ceiling is least likely to be. */
     int y = k->H - k->margin * 2 - th_h - sb_h;
     if (y < k->margin) y = k->margin;
+    if (img >= 0) {
+        double a = th->slide_overlay + (1.0 - th->slide_overlay) * 0.4;
+        int top = y - ss.size - k->margin / 2;
+        page_add_rect(pg, (theme_rgba)(a * 255.0 + 0.5), 0, top, k->W, k->H - top);
+    }
     page_add_rect(pg, th->slide_accent, k->margin, y - ss.size, 4 * THEME_PT * 16, 4 * THEME_PT);
     blocks_place(pg, tb, k->margin, y);
     if (sb) blocks_place(pg, sb, k->margin, y + th_h + ss.size);

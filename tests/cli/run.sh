@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Command-line behaviour: exit statuses, messages, what is (not) written.
+#   tests/cli/run.sh --folio BIN
+set -uo pipefail
+[ "${1:-}" = --folio ] || { echo "usage: run.sh --folio BIN" >&2; exit 2; }
+folio=$(realpath "$2")
+work=$(mktemp -d "${TMPDIR:-/tmp}/folio-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+passed=0 failed=0
+
+# expect NAME STATUS STDERR-PATTERN (grep -E; "" = stderr must be empty) -- COMMAND...
+expect() {
+    local name=$1 status=$2 pattern=$3; shift 4
+    "$@" >out.txt 2>err.txt
+    local rc=$?
+    local ok=1
+    [ "$rc" -eq "$status" ] || ok=0
+    if [ -z "$pattern" ]; then [ -s err.txt ] && ok=0
+    else grep -Eq -- "$pattern" err.txt || ok=0; fi
+    if [ $ok = 1 ]; then passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL  $name: exit $rc (expected $status), stderr:"
+        sed 's/^/    /' err.txt
+    fi
+}
+absent() {   # absent NAME FILE...: nothing written, no temporary left
+    local name=$1; shift
+    for f in "$@"; do
+        if [ -e "$f" ] || compgen -G "$f.tmp.*" >/dev/null; then
+            failed=$((failed + 1)); echo "FAIL  $name: $f (or a temporary) was left behind"; return
+        fi
+    done
+    passed=$((passed + 1))
+}
+
+mkdir -p post/media
+cat > post/index.md <<'MD'
+---
+title: 测试
+date: 2024-01-02
+---
+
+正文，一段文字。
+
+![照片](media/nope.jpg)
+MD
+printf -- '---\ntitle: [unclosed\ndate: 2024\n---\n\ntext\n' > bad.md
+printf -- '---\ntitle: 生僻字\n---\n\n𠀀𠀁 是 CJK 扩展 B 的字。\n' > extb.md
+
+expect "no arguments" 2 "usage: folio" -- "$folio"
+expect "unknown command" 2 "unknown command 'frobnicate'" -- "$folio" frobnicate x.md
+expect "no post" 2 "handout needs a post" -- "$folio" handout
+expect "bad paper" 2 "unknown paper size 'b5'" -- "$folio" handout post/index.md --paper b5
+expect "bad aspect" 2 "unknown aspect '3:2'" -- "$folio" slides post/index.md --aspect 3:2
+expect "--help" 0 "" -- "$folio" --help
+expect "missing post" 1 "^missing\.md: error: " -- "$folio" handout missing.md -o m.pdf
+absent "missing post" m.pdf
+expect "bad front matter" 1 "^bad\.md:[0-9]+:[0-9]+: error: front matter" -- "$folio" handout bad.md -o bad.pdf
+absent "bad front matter" bad.pdf
+expect "no fonts folder" 3 "font configuration not found" -- "$folio" handout post/index.md --fonts "$work/nofonts" -o f.pdf
+absent "no fonts folder" f.pdf
+mkdir -p emptyfonts
+printf '<?xml version="1.0"?>\n<fontconfig></fontconfig>\n' > emptyfonts/fonts.conf
+expect "fonts not installed" 3 "font family 'Noto Serif CJK SC' is not installed; install it with 'apt-get install fonts-noto-cjk'" \
+    -- "$folio" handout post/index.md --fonts "$work/emptyfonts" -o f.pdf
+expect "missing image: warning" 0 "^post/index\.md:8:1: warning: image 'media/nope\.jpg' not found; drawing a placeholder" \
+    -- "$folio" handout post/index.md -o ok.pdf
+[ -s ok.pdf ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL  ok.pdf not written"; }
+expect "-q silences warnings" 0 "" -- "$folio" handout post/index.md -o ok.pdf -q
+expect "--strict fails on a warning" 1 "error: image 'media/nope\.jpg' not found" -- "$folio" handout post/index.md -o strict.pdf --strict
+absent "--strict" strict.pdf
+expect "characters no font has" 0 "warning: no installed font can draw 𠀀𠀁 \(U\+20000, U\+20001\)" -- "$folio" handout extb.md -o extb.pdf
+mkdir -p outdir.pdf
+expect "output is a folder" 1 "outdir\.pdf: error: cannot write output" -- "$folio" handout post/index.md -o outdir.pdf -q
+expect "unwritable folder" 1 "error: cannot write output" -- "$folio" handout post/index.md -o /proc/folio-test.pdf -q
+expect "default output name" 0 "" -- "$folio" handout post/index.md -q
+[ -s post.handout.pdf ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL  post.handout.pdf not written"; }
+expect "inspect" 0 "warning: image" -- "$folio" inspect post/index.md
+grep -q '"title": "测试"' out.txt && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL  inspect JSON"; }
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -157,6 +157,54 @@ static bool no_line_end(uint32_t cp)
     return strstr(set, enc) != NULL;
 }
 
+/* Half-width marks at the edges of a justified line (docs/cjk.md §4): an
+ * opening bracket that starts a line loses the blank half on its left, a
+ * closing mark that ends one the blank half on its right, so that the
+ * text's edges look straight.  Only full-width glyphs are touched, and in
+ * Traditional Chinese (centred punctuation) only brackets. */
+static bool blank_right(uint32_t cp, bool centred)
+{
+    static const char brackets[] = "）」』】》〉〕］｝〗〙〛”’";
+    static const char stops[] = "，。、；：";
+    char enc[5] = {0};
+    utf8_encode(cp, enc);
+    return strstr(brackets, enc) || (!centred && strstr(stops, enc));
+}
+
+static bool blank_left(uint32_t cp)
+{
+    static const char set[] = "（「『【《〈〔［｛〖〘〚“‘";
+    char enc[5] = {0};
+    utf8_encode(cp, enc);
+    return cp >= 0x80 && strstr(set, enc);
+}
+
+/* Two full-width marks in a row (。」 ），（「) would leave a whole em of
+ * blank between their inks; the blank is halved by setting one of them
+ * half-width with the font's `halt` feature (the fonts have no `chws`,
+ * stack.md): the first when its blank is on its right (closing marks and,
+ * in Simplified Chinese, the stops), else the second when both open. */
+static void compress_pairs(PangoAttrList *al, const char *s, size_t len, bool centred)
+{
+    size_t i = 0, prev_at = 0;
+    uint32_t prev = 0;
+    while (i < len) {
+        size_t adv;
+        uint32_t cp = utf8_decode(s + i, len - i, &adv);
+        bool mark = blank_right(cp, centred) || blank_left(cp);
+        bool prev_mark = prev && (blank_right(prev, centred) || blank_left(prev));
+        if (mark && prev_mark) {
+            if (blank_right(prev, centred))
+                insert(al, pango_attr_font_features_new("halt 1"), prev_at, i);
+            else if (blank_left(prev) && blank_left(cp))
+                insert(al, pango_attr_font_features_new("halt 1"), i, i + adv);
+        }
+        prev = cp;
+        prev_at = i;
+        i += adv;
+    }
+}
+
 static void kinsoku(PangoAttrList *al, const char *s, size_t len)
 {
     size_t i = 0, prev_at = 0;
@@ -204,8 +252,10 @@ static PangoAttrList *build_attrs(text_block *tb, const char *s, size_t len,
     /* Latin face on narrow runs, first, so span attributes override it. */
     each_script_run(s, 0, len, cjk_lang, al, st, latin_face);
     if (cjk_lang) {
+        bool centred = st->lang && !strncmp(st->lang, "zh", 2) && strstr(st->lang, "Hant");
         full_width_marks(al, s, len);
         kinsoku(al, s, len);
+        compress_pairs(al, s, len, centred);
     }
 
     for (size_t k = 0; k < nspans; k++) {
@@ -352,7 +402,18 @@ static void justify_line(text_block *tb, PangoLayoutLine *line, int avail)
         int kd;
         /* "——" and "……" are one mark drawn as two glyphs: no gap inside. */
         if (c == d && (c == 0x2014 || c == 0x2026 || c == 0x2015)) continue;
-        if (utf8_is_space(c)) kd = 1, nspace++;
+        /* A space between a Han character and a Latin word is the
+         * Chinese–Latin gap (§5): it stretches like a CJK gap, not like a
+         * word space. */
+        bool boundary = false;
+        if (utf8_is_space(c) && k > 0 && k + 1 < n) {
+            size_t a2;
+            uint32_t before = utf8_decode_prev(tb->text, cl[k].start, &a2);
+            boundary = (is_cjk_char(before, cjk_lang) && !is_cjk_char(d, cjk_lang)) ||
+                       (!is_cjk_char(before, cjk_lang) && is_cjk_char(d, cjk_lang));
+        }
+        if (boundary) kd = 0, ncjk++;
+        else if (utf8_is_space(c)) kd = 1, nspace++;
         else if (is_cjk_char(c, cjk_lang) || is_cjk_char(d, cjk_lang)) kd = 0, ncjk++;
         else if (is_alnum_latin(c) && is_alnum_latin(d)) kd = 2, nlatin++;
         else continue;
@@ -423,19 +484,138 @@ static void collect_links(text_block *tb, const doc_span *spans, size_t nspans)
     }
 }
 
-text_block *text_block_new(PangoContext *ctx, const char *s, size_t len,
-                           const doc_span *spans, size_t nspans,
+/* Break points for long URLs and identifiers (docs/cjk.md §3): UAX #14
+ * offers none inside "https://example.org/a/b", so a URL longer than what
+ * is left of a line would be cut at an arbitrary letter.  folio inserts a
+ * U+200B ZERO WIDTH SPACE after each / . - _ ? & = # of such a token: a
+ * break opportunity that draws nothing and that PDF text extraction drops
+ * (measured with pdftotext and PyMuPDF).  *map gets, for each source byte
+ * offset, its offset in the returned text (len + 1 entries). */
+static char *add_break_points(const char *s, size_t len, size_t **map, size_t *outlen)
+{
+    static const char after[] = "/.-_?&=#";
+    buf out = BUF_INIT;
+    size_t *m = mem_alloc((len + 1) * sizeof *m);
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && (unsigned char)s[j] > 0x20 && (unsigned char)s[j] < 0x7f) j++;
+        /* A token worth breaking: long, and URL- or path-like. */
+        bool urlish = false;
+        if (j - i >= 16) {
+            for (size_t k = i; k + 2 < j && !urlish; k++)
+                if (s[k] == '/' || (s[k] == ':' && s[k + 1] == '/')) urlish = true;
+            if (j - i >= 30) urlish = true;
+        }
+        for (size_t k = i; k < j; k++) {
+            m[k] = out.len;
+            buf_addc(&out, s[k]);
+            if (urlish && k + 1 < j && strchr(after, s[k]) && !strchr(after, s[k + 1]))
+                buf_add(&out, "\xe2\x80\x8b");
+        }
+        if (j == i) {   /* not an ASCII token character: copy one byte */
+            m[i] = out.len;
+            buf_addc(&out, s[i]);
+            j = i + 1;
+        }
+        i = j;
+    }
+    m[len] = out.len;
+    *map = m;
+    *outlen = out.len;
+    return out.s ? buf_detach(&out) : mem_strdup("");
+}
+
+/* The CJK face for the post's language: a theme names the Simplified face
+ * ("Noto Serif CJK SC"); Traditional Chinese and Japanese posts get the
+ * sibling face of the same collection, so that the PDF names the right
+ * face and HarfBuzz picks the right glyph forms (docs/cjk.md §2). */
+static char *cjk_family(const char *family, const char *lang)
+{
+    size_t n = strlen(family);
+    const char *region = NULL;
+    if (lang && !strncmp(lang, "zh", 2) &&
+        (strstr(lang, "Hant") || strstr(lang, "TW") || strstr(lang, "tw")))
+        region = strstr(lang, "HK") || strstr(lang, "hk") ? "HK" : "TC";
+    else if (lang && !strncmp(lang, "ja", 2))
+        region = "JP";
+    if (!region || n < 3 || strcmp(family + n - 3, " SC")) return mem_strdup(family);
+    char *f = mem_strdup(family);
+    memcpy(f + n - 2, region, 2);
+    return f;
+}
+
+/* How many characters other than punctuation and spaces line i holds: a
+ * last line with one is a lone character (孤字, docs/cjk.md §6). */
+static int line_letters(const text_block *tb, PangoLayoutLine *line)
+{
+    int n = 0;
+    size_t i = (size_t)line->start_index, e = i + (size_t)line->length;
+    while (i < e) {
+        size_t adv;
+        uint32_t cp = utf8_decode(tb->text + i, e - i, &adv);
+        if (!utf8_is_space(cp) && !utf8_is_cjk_punct(cp) && !no_line_start(cp) &&
+            !no_line_end(cp) && cp != 0x200B)
+            n++;
+        i += adv;
+    }
+    return n;
+}
+
+static void trim_line_edges(text_block *tb, PangoLayoutLine *line, bool trim_end)
+{
+    cluster *cl;
+    size_t n = line_clusters(tb, line, &cl);
+    int em = tb->st.size, half = em / 2;
+    bool centred = tb->st.lang && !strncmp(tb->st.lang, "zh", 2) && strstr(tb->st.lang, "Hant");
+    if (n > 0) {
+        size_t adv;
+        uint32_t cp = utf8_decode(tb->text + cl[0].start, tb->len - cl[0].start, &adv);
+        PangoGlyphInfo *g = &cl[0].glyphs->glyphs[cl[0].last_glyph];
+        if (blank_left(cp) && g->geometry.width > em * 9 / 10) {
+            g->geometry.width -= half;
+            g->geometry.x_offset -= half;
+        }
+    }
+    while (trim_end && n > 0) {
+        size_t adv;
+        uint32_t cp = utf8_decode(tb->text + cl[n - 1].start, tb->len - cl[n - 1].start, &adv);
+        if (utf8_is_space(cp) || cp == 0x200B) {
+            n--;
+            continue;
+        }
+        PangoGlyphInfo *g = &cl[n - 1].glyphs->glyphs[cl[n - 1].last_glyph];
+        if (blank_right(cp, centred) && g->geometry.width > em * 9 / 10) g->geometry.width -= half;
+        break;
+    }
+    free(cl);
+}
+
+text_block *text_block_new(PangoContext *ctx, const char *src, size_t srclen,
+                           const doc_span *srcspans, size_t nspans,
                            const text_style *st, int width)
 {
     text_block *tb = mem_calloc(1, sizeof *tb);
     tb->st = *st;
     tb->width = width;
+
+    size_t *map, len;
+    char *s = add_break_points(src, srclen, &map, &len);
+    doc_span *spans = mem_alloc((nspans + 1) * sizeof *spans);
+    for (size_t k = 0; k < nspans; k++) {
+        spans[k] = srcspans[k];
+        spans[k].start = (uint32_t)map[srcspans[k].start > srclen ? srclen : srcspans[k].start];
+        spans[k].end = (uint32_t)map[srcspans[k].end > srclen ? srclen : srcspans[k].end];
+    }
+    free(map);
     tb->spaced = mem_calloc(len + 1, 1);
 
     PangoLayout *layout = pango_layout_new(ctx);
     tb->layout = layout;
     PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, st->font.cjk);
+    char *family = cjk_family(st->font.cjk, st->lang);
+    pango_font_description_set_family(fd, family);
+    free(family);
     pango_font_description_set_absolute_size(fd, st->size);
     pango_font_description_set_weight(fd, (PangoWeight)st->weight);
     if (st->italic) pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
@@ -443,7 +623,9 @@ text_block *text_block_new(PangoContext *ctx, const char *s, size_t len,
     pango_font_description_free(fd);
 
     pango_layout_set_text(layout, s, (int)len);
+    free(s);
     tb->text = pango_layout_get_text(layout);
+    s = (char *)tb->text;
     tb->len = len;
     PangoAttrList *al = build_attrs(tb, s, len, spans, nspans);
     /* The block's colour goes first so that span colours (links) win. */
@@ -457,7 +639,6 @@ text_block *text_block_new(PangoContext *ctx, const char *s, size_t len,
     pango_layout_set_attributes(layout, base);
     pango_attr_list_unref(base);
 
-    pango_layout_set_width(layout, width);
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_indent(layout, st->indent);
     if (st->tab > 0) {
@@ -466,6 +647,30 @@ text_block *text_block_new(PangoContext *ctx, const char *s, size_t len,
         pango_tab_array_free(tabs);
     }
     pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
+
+    /* A lone character on the last line (孤字): break the paragraph again
+     * a little narrower, so one more character comes down; justification
+     * then spreads the lines back to the full width.  Three tries of one
+     * em each; a paragraph that still ends alone keeps the first result. */
+    int lay_w = width;
+    pango_layout_set_width(layout, lay_w);
+    if (st->align == TEXT_JUSTIFY && lang_is_cjk(st->lang)) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int n = pango_layout_get_line_count(layout);
+            if (n < 2) break;
+            PangoLayoutLine *last = pango_layout_get_line_readonly(layout, n - 1);
+            if (line_letters(tb, last) != 1) break;
+            lay_w -= st->size;
+            pango_layout_set_width(layout, lay_w);
+            int n2 = pango_layout_get_line_count(layout);
+            PangoLayoutLine *last2 = pango_layout_get_line_readonly(layout, n2 - 1);
+            if (n2 == n && line_letters(tb, last2) > 1) break;
+            if (attempt == 2) {
+                lay_w = width;
+                pango_layout_set_width(layout, lay_w);
+            }
+        }
+    }
 
     tb->nlines = pango_layout_get_line_count(layout);
     tb->line_x = mem_calloc((size_t)tb->nlines + 1, sizeof(int));
@@ -479,6 +684,7 @@ text_block *text_block_new(PangoContext *ctx, const char *s, size_t len,
         size_t end = (size_t)line->start_index + (size_t)line->length;
         bool hard_break = end < len && s[end] == '\n';
         bool last = i == tb->nlines - 1 || hard_break;
+        if (st->align == TEXT_JUSTIFY && lang_is_cjk(st->lang)) trim_line_edges(tb, line, !last);
         if (st->align == TEXT_JUSTIFY && !last) justify_line(tb, line, width - indent);
         int w = line_natural_width(line);
         tb->line_w[i] = w;
@@ -489,6 +695,7 @@ text_block *text_block_new(PangoContext *ctx, const char *s, size_t len,
         }
     }
     collect_links(tb, spans, nspans);
+    free(spans);
     return tb;
 }
 
@@ -521,7 +728,15 @@ void text_block_line(const text_block *tb, int i, int *x, int *width, int *basel
 char *text_block_line_text(const text_block *tb, int i)
 {
     PangoLayoutLine *line = pango_layout_get_line_readonly(tb->layout, i);
-    return mem_strndup(tb->text + line->start_index, (size_t)line->length);
+    buf b = BUF_INIT;
+    const char *p = tb->text + line->start_index, *e = p + line->length;
+    while (p < e) {
+        const char *z = memmem(p, (size_t)(e - p), "\xe2\x80\x8b", 3);
+        if (!z) z = e;
+        buf_addn(&b, p, (size_t)(z - p));
+        p = z < e ? z + 3 : e;
+    }
+    return buf_detach(&b);
 }
 
 const text_link *text_block_links(const text_block *tb, size_t *n)

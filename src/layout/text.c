@@ -296,14 +296,17 @@ static PangoAttrList *build_attrs(text_block *tb, const char *s, size_t len,
      * a hundredth of an em of the ¼ em target. */
     if (st->autospace_em > 0) {
         int gap = (int)(st->autospace_em * st->size);
-        size_t i = 0, prev_at = 0;
+        size_t i = 0, prev_at = 0, nspaced = 0;
         uint32_t prev = 0;
         while (i < len) {
             size_t adv;
             uint32_t cp = utf8_decode(s + i, len - i, &adv);
             if (prev && ((is_ideo(prev) && is_alnum_latin(cp)) ||
                          (is_alnum_latin(prev) && is_ideo(cp)))) {
-                insert(al, pango_attr_letter_spacing_new(gap), prev_at, i);
+                /* Neighbouring spaced characters ("中D中") get values one
+                 * unit apart, so that each stays an item of its own and
+                 * fix_letter_spacing() knows where Pango put the gap. */
+                insert(al, pango_attr_letter_spacing_new(gap + (int)(nspaced++ & 1)), prev_at, i);
                 tb->spaced[prev_at] = 1;
             }
             prev = cp;
@@ -347,16 +350,26 @@ static size_t line_clusters(const text_block *tb, PangoLayoutLine *line, cluster
     return n;
 }
 
-/* Removes the half of each letter-spacing that Pango puts before the glyph
- * (x_offset), keeping the advance: the gap then lies wholly after it. */
+/* Letter spacing as Pango applies it to a one-character item: half
+ * before the glyph (in x_offset) unless the item starts the line, half
+ * after it unless it ends the line.  folio wants the whole gap after the
+ * glyph (so that pdftotext does not read "openEule r", stack.md), and none
+ * at the end of a line (a line end needs no Chinese–Latin gap). */
 static void fix_letter_spacing(text_block *tb, PangoLayoutLine *line)
 {
+    int ls = (int)(tb->st.autospace_em * tb->st.size);
     for (GSList *r = line->runs; r; r = r->next) {
         PangoGlyphItem *run = r->data;
         PangoGlyphString *gs = run->glyphs;
         for (int g = 0; g < gs->num_glyphs; g++) {
             size_t at = (size_t)(run->item->offset + gs->log_clusters[g]);
-            if (at < tb->len && tb->spaced[at]) gs->glyphs[g].geometry.x_offset = 0;
+            if (at >= tb->len || !tb->spaced[at]) continue;
+            bool last = !r->next && g == gs->num_glyphs - 1;
+            PangoGlyphGeometry *geo = &gs->glyphs[g].geometry;
+            int now = geo->x_offset + (last ? 0 : ls - ls / 2);
+            int want = last ? 0 : ls;
+            geo->x_offset = 0;
+            geo->width += want - now;
         }
     }
 }

@@ -4,7 +4,9 @@
 #   corpus.sh --folio BIN [--kind handout|slides] [--shared DIR] [--jobs N] [--keep]
 #
 # For each DIR/corpus/*/index.md: `folio KIND index.md -o OUT.pdf` must exit 0
-# and `pdfcheck OUT.pdf --source index.md --kind KIND` must report 0 errors.
+# and `pdfcheck OUT.pdf --source index.md --kind KIND` must report 0 errors
+# and 0 loose-line warnings (docs/cjk.md §6: justification spreads space
+# between all characters, never leaves holes).
 # Prints one line per post (PASS/FAIL, the post's folder name and pdfcheck's
 # score line; for a failure the error lines follow, indented), then
 # "N passed, M failed".  Posts run in parallel, at most --jobs (default 2)
@@ -36,8 +38,14 @@ if [ "${1:-}" = "--one" ]; then
     "$pdfcheck" "$out" --source "$post" --kind "$kind" >"$work/$slug.pdfcheck" 2>&1
     prc=$?
     score=$(tail -n 1 "$work/$slug.pdfcheck")
-    if [ $prc -eq 0 ]; then
+    loose=$(sed -n 's/.*loose-lines \([0-9]*\)\/\([0-9]*\).*/\2/p' <<<"$score")
+    if [ $prc -eq 0 ] && [ "${loose:-0}" = 0 ]; then
         echo "PASS  $slug: $score" >"$res"
+    elif [ $prc -eq 0 ]; then
+        {
+            echo "FAIL  $slug: $loose loose-line warning(s): $score"
+            grep '^WARN  loose-lines' "$work/$slug.pdfcheck" | head -n 10 | sed 's/^/        /'
+        } >"$res"
     else
         {
             echo "FAIL  $slug: pdfcheck exited $prc: $score"

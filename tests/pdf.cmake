@@ -8,11 +8,7 @@
 # input is absent exit 77 and are reported as skipped; so are the slides
 # tests while `folio slides --help` fails.
 
-if(DEFINED ENV{FOLIO_SHARED})
-  set(FOLIO_SHARED "$ENV{FOLIO_SHARED}" CACHE PATH "Shared folder: seed/, corpus/, tools/pdfcheck")
-else()
-  set(FOLIO_SHARED "${CMAKE_SOURCE_DIR}/../shared" CACHE PATH "Shared folder: seed/, corpus/, tools/pdfcheck")
-endif()
+# (FOLIO_SHARED itself is set in tests/CMakeLists.txt, before any *.cmake.)
 
 set(FOLIO_PDF_DIR ${CMAKE_CURRENT_LIST_DIR}/pdf)
 get_filename_component(FOLIO_REPO_DIR ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)

@@ -5,6 +5,8 @@
  *   1  the post could not be rendered (bad front matter, unwritable output)
  *   2  usage error
  *   3  set-up problem (fonts or their configuration missing)
+ * `folio batch` (run_batch) adds 130/143 when interrupted; its progress
+ * and summary are printed by the batch reporter (src/batch/report.c).
  */
 #include <errno.h>
 #include <libgen.h>
@@ -20,6 +22,8 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/mem.h"
+#include "batch/batch.h"
+#include "batch/shard.h"
 #include "config.h"
 #include "doc/doc.h"
 #include "input/article.h"
@@ -49,6 +53,10 @@ static void usage(FILE *fp)
     fputs("usage: folio handout POST.md [-o OUT.pdf] [--paper a4|a5|letter]\n"
           "       folio slides POST.md [-o OUT.pdf] [--aspect 16:9|4:3] [--png DIR]\n"
           "       folio inspect POST.md [--absolute]\n"
+          "       folio batch DIR... -o OUTDIR [--formats handout,slides] [-j N] [--force]\n"
+          "                   [--shard K/N] [--manifest FILE] [--fail-fast] [--timeout S]\n"
+          "                   [--memory MB]   (folio batch --help for details)\n"
+          "       folio batch --merge-manifests A.jsonl B.jsonl... -o MERGED.jsonl\n"
           "       folio --version | --help\n"
           "\n"
           "options:\n"
@@ -265,8 +273,167 @@ static int run_render(const options *o, diag_list *dl)
     return status;
 }
 
+static void batch_usage(FILE *fp)
+{
+    fputs("usage: folio batch DIR... -o OUTDIR [options]\n"
+          "       folio batch --merge-manifests A.jsonl B.jsonl... -o MERGED.jsonl\n"
+          "\n"
+          "Renders every post under each DIR (a folder's index.md or README.md, any\n"
+          "*.md with front matter; drafts, hidden folders and node_modules left out)\n"
+          "to OUTDIR/<folder>/<name>.handout.pdf and .slides.pdf, skipping posts\n"
+          "whose inputs have not changed since the manifest was written.\n"
+          "\n"
+          "options:\n"
+          "  -o, --output DIR      where to write (the tree mirrors each DIR)\n"
+          "      --formats LIST    handout, slides or handout,slides (default)\n"
+          "  -j, --jobs N          worker processes (default: the number of cores)\n"
+          "      --force           render every post, up to date or not\n"
+          "      --shard K/N       render only shard K of N (a cluster: see docs/cluster.md)\n"
+          "      --manifest FILE   default OUTDIR/manifest.jsonl, with --shard\n"
+          "                        OUTDIR/manifest-K-of-N.jsonl\n"
+          "      --theme NAME      the theme (default: the built-in one)\n"
+          "      --fail-fast       stop at the first failed post\n"
+          "      --timeout S       seconds a post may take before it is killed (default 60, 0: none)\n"
+          "      --memory MB       address space a worker may use (default 1024, 0: none)\n"
+          "      --fonts DIR       folio's fonts folder (default: the installed one)\n"
+          "      --merge-manifests merge shard manifests (given as arguments) into -o FILE\n"
+          "\n"
+          "exit status: 0 every post rendered or up to date, 1 some post failed,\n"
+          "             2 usage error, 3 set-up problem (fonts, output folder),\n"
+          "             130/143 interrupted by SIGINT/SIGTERM (run again to continue)\n",
+          fp);
+}
+
+static int parse_count(const char *opt, const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    long n = v ? strtol(v, &end, 10) : 0;
+    if (!v || !*v || *end || n < lo || n > hi)
+        return usage_error("%s takes a number from %ld to %ld, not '%s'", opt, lo, hi,
+                           v ? v : "");
+    *out = n;
+    return 0;
+}
+
+/* folio batch: its own options, then batch_run() (which prints progress
+ * and the summary itself). */
+static int run_batch(int argc, char **argv)
+{
+    const char **dirs = mem_calloc((size_t)argc + 1, sizeof *dirs);
+    size_t ndirs = 0;
+    batch_opts bo = {0};
+    bo.handout = bo.slides = true;
+    bo.timeout_s = 60;
+    /* 1 GiB of address space: the largest corpus post peaks at ~300 MB
+     * resident in a worker (fonts, decoded photos); the limit stops only
+     * runaways. */
+    bo.memory_mb = 1024;
+    bool merge = false;
+    const char *theme_name = NULL;
+    int rc = 0;
+    for (int i = 2; i < argc && !rc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        long v;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            batch_usage(stdout);
+            free(dirs);
+            return EXIT_WRITTEN;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!next) rc = usage_error("%s needs a folder", a);
+            else bo.outdir = argv[++i];
+        } else if (!strcmp(a, "--formats")) {
+            if (!next) {
+                rc = usage_error("%s needs a list", a);
+                break;
+            }
+            bo.handout = bo.slides = false;
+            char *list = mem_strdup(argv[++i]);
+            for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+                if (!strcmp(tok, "handout")) bo.handout = true;
+                else if (!strcmp(tok, "slides")) bo.slides = true;
+                else rc = usage_error("unknown format '%s' (expected handout or slides)", tok);
+            }
+            free(list);
+            if (!rc && !bo.handout && !bo.slides) rc = usage_error("--formats needs a format");
+        } else if (!strncmp(a, "-j", 2) && a[2]) {
+            rc = parse_count("-j", a + 2, 1, 1024, &v);
+            bo.jobs = (int)v;
+        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+            rc = parse_count(a, next, 1, 1024, &v);
+            bo.jobs = (int)v;
+            i++;
+        } else if (!strcmp(a, "--timeout")) {
+            rc = parse_count(a, next, 0, 86400, &v);
+            bo.timeout_s = (int)v;
+            i++;
+        } else if (!strcmp(a, "--memory")) {
+            rc = parse_count(a, next, 0, 1L << 30, &v);
+            if (!rc && v && v < 256) rc = usage_error("--memory: %ld MB is too little to render anything (at least 256)", v);
+            bo.memory_mb = v;
+            i++;
+        } else if (!strcmp(a, "--shard")) {
+            if (!next || !shard_parse(next, &bo.shard_k, &bo.shard_n))
+                rc = usage_error("--shard takes K/N with 1 <= K <= N, not '%s'", next ? next : "");
+            i++;
+        } else if (!strcmp(a, "--manifest")) {
+            if (!next) rc = usage_error("%s needs a file name", a);
+            else bo.manifest = argv[++i];
+        } else if (!strcmp(a, "--theme")) {
+            if (!next) rc = usage_error("%s needs a theme name", a);
+            else theme_name = argv[++i];
+        } else if (!strcmp(a, "--fonts")) {
+            if (!next) rc = usage_error("%s needs a folder", a);
+            else bo.fonts_dir = argv[++i];
+        } else if (!strcmp(a, "--force")) {
+            bo.force = true;
+        } else if (!strcmp(a, "--fail-fast")) {
+            bo.fail_fast = true;
+        } else if (!strcmp(a, "--merge-manifests")) {
+            merge = true;
+        } else if (a[0] == '-' && a[1]) {
+            rc = usage_error("unknown option '%s'", a);
+        } else {
+            dirs[ndirs++] = a;
+        }
+    }
+    if (!rc && !bo.outdir)
+        rc = usage_error(merge ? "--merge-manifests needs -o MERGED.jsonl"
+                               : "batch needs -o OUTDIR");
+    if (!rc && !ndirs)
+        rc = usage_error(merge ? "--merge-manifests needs manifests to merge"
+                               : "batch needs a folder of posts");
+    /* TODO(#4): look the theme up once themes load from themes/. */
+    bo.th = theme_default();
+    if (!rc && theme_name && strcmp(theme_name, "default") &&
+        strcmp(theme_name, bo.th->name ? bo.th->name : ""))
+        rc = usage_error("unknown theme '%s'", theme_name);
+    if (rc) {
+        free(dirs);
+        return rc;
+    }
+    diag_list *dl = diag_list_new();
+    if (merge) {
+        rc = batch_merge_manifests(dirs, ndirs, bo.outdir, dl) ? EXIT_WRITTEN : EXIT_FAILED;
+    } else {
+        char *fonts_dir = find_data_dir(bo.fonts_dir, "FOLIO_FONTS", "fonts");
+        bo.fonts_dir = fonts_dir;
+        bo.dirs = dirs;
+        bo.ndirs = ndirs;
+        bo.out = stderr;
+        bo.tty = isatty(STDERR_FILENO);
+        rc = batch_run(&bo, dl);
+        free(fonts_dir);
+    }
+    diag_print(dl, stderr, false);
+    diag_list_free(dl);
+    free(dirs);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "batch")) return run_batch(argc, argv);
     options o;
     int rc = parse_args(argc, argv, &o);
     if (rc) {

@@ -67,16 +67,24 @@ static bool write_previews(const pageset *ps, const pipeline_job *job, diag_list
 int pipeline_run(pipeline_env *env, const pipeline_job *job, diag_list *dl, buf *dump,
                  pipeline_result *res)
 {
+    article_opts ao = {job->allow_outside};
+    doc *d = article_load(job->input, &ao, dl);
+    if (!d) {
+        if (res) *res = (pipeline_result){0, (int)diag_warnings(dl), (int)diag_errors(dl)};
+        return PIPELINE_FAILED;
+    }
+    int status = pipeline_run_doc(env, job, d, dl, dump, res);
+    doc_free(d);
+    return status;
+}
+
+int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, diag_list *dl,
+                     buf *dump, pipeline_result *res)
+{
     pipeline_result r = {0};
     int status = PIPELINE_OK;
     const theme *th = env->th;
-    article_opts ao = {job->allow_outside};
-    doc *d = article_load(job->input, &ao, dl);
     pageset *ps = NULL;
-    if (!d) {
-        status = PIPELINE_FAILED;
-        goto done;
-    }
     if (job->kind == PIPELINE_SLIDES) {
         slides_opts so = {job->aspect};
         ps = slides_layout(d, th, env->fs, &so, dl);
@@ -95,11 +103,9 @@ int pipeline_run(pipeline_env *env, const pipeline_job *job, diag_list *dl, buf 
     } else if (job->kind == PIPELINE_SLIDES && job->png_dir && !write_previews(ps, job, dl)) {
         status = PIPELINE_FAILED;
     }
-done:
     r.warnings = (int)diag_warnings(dl);
     r.errors = (int)diag_errors(dl);
     if (res) *res = r;
     pageset_free(ps);
-    doc_free(d);
     return status;
 }

@@ -62,4 +62,12 @@ typedef struct pipeline_result {
 int pipeline_run(pipeline_env *env, const pipeline_job *job, diag_list *dl, buf *dump,
                  pipeline_result *res);
 
+typedef struct doc doc;
+
+/* Like pipeline_run() for a post already loaded with article_load() (so a
+ * batch loads it once for both outputs and sees its images); job->input
+ * only names the post in diagnostics.  d is not changed. */
+int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, diag_list *dl,
+                     buf *dump, pipeline_result *res);
+
 #endif

@@ -1,6 +1,7 @@
 /* pageset: storage for laid-out pages and their text dump (see pageset.h). */
 #include "layout/pageset.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@ struct pageset {
     outline_entry *outline;
     size_t noutline, ocap;
     pageset_meta meta;
+    pageset **adopted;       /* owned: the pages BOX_PLACED boxes show */
+    size_t nadopted, acap;
 };
 
 pageset *pageset_new(void) { return mem_calloc(1, sizeof(pageset)); }
@@ -47,6 +50,8 @@ void pageset_free(pageset *ps)
     free(ps->meta.creator);
     free(ps->meta.date);
     free(ps->meta.lang);
+    for (size_t i = 0; i < ps->nadopted; i++) pageset_free(ps->adopted[i]);
+    free(ps->adopted);
     free(ps);
 }
 
@@ -154,6 +159,46 @@ box *page_add_qr(page *pg, const char *payload, int x, int y, int size)
     return b;
 }
 
+box *page_add_placed(page *pg, const pageset *src, size_t index, int clip_x, int clip_y,
+                     int clip_w, int clip_h, int place_x, int place_y, double scale,
+                     int rotation)
+{
+    assert(index < src->npages);
+    assert(rotation == 0 || rotation == 90 || rotation == 180 || rotation == 270);
+    box *b = add_box(pg, BOX_PLACED, clip_x, clip_y, clip_w, clip_h);
+    b->placed = &src->pages[index];
+    b->placed_index = (int)index;
+    b->place_x = place_x;
+    b->place_y = place_y;
+    b->scale = scale;
+    b->rotation = rotation;
+    return b;
+}
+
+void pageset_placed_point(const box *b, double sx, double sy, double *x, double *y)
+{
+    double s = b->scale;
+    double pw = b->placed->w * s, ph = b->placed->h * s;
+    sx *= s;
+    sy *= s;
+    /* Turning clockwise about the top left corner and moving the result
+     * back onto (place_x, place_y), as cairo's translate/rotate does in
+     * draw.c: 90° sends the page's top edge to the right side. */
+    switch (b->rotation) {
+    case 90: *x = ph - sy; *y = sx; break;
+    case 180: *x = pw - sx; *y = ph - sy; break;
+    case 270: *x = sy; *y = pw - sx; break;
+    default: *x = sx; *y = sy; break;
+    }
+    *x += b->place_x;
+    *y += b->place_y;
+}
+
+void pageset_adopt(pageset *ps, pageset *src)
+{
+    MEM_PUSH(ps->adopted, ps->nadopted, ps->acap) = src;
+}
+
 void pageset_add_outline(pageset *ps, const char *title, int level, const char *dest, int pg)
 {
     outline_entry *e = &MEM_PUSH(ps->outline, ps->noutline, ps->ocap);
@@ -216,7 +261,7 @@ void pageset_dump(const pageset *ps, buf *out)
         for (size_t k = 0; k < pg->nboxes; k++) {
             const box *b = &pg->boxes[k];
             static const char *names[] = {"line", "image", "placeholder", "rect",
-                                          "link", "dest", "qr"};
+                                          "link", "dest", "qr", "placed"};
             buf_addf(out, "  %-11s ", names[b->kind]);
             add_rect(out, b);
             switch (b->kind) {
@@ -235,6 +280,16 @@ void pageset_dump(const pageset *ps, buf *out)
                 break;
             case BOX_DEST: buf_addf(out, " %s", b->dest); break;
             case BOX_QR: buf_addf(out, " \"%s\"", b->text); break;
+            case BOX_PLACED:
+                /* The scale in 1/10000, rounded: enough to tell layouts
+                 * apart, and no floating-point formatting in dumps. */
+                buf_addf(out, " p%d at ", b->placed_index + 1);
+                add_pt(out, b->place_x);
+                buf_addc(out, ' ');
+                add_pt(out, b->place_y);
+                buf_addf(out, " scale=%ld rot=%d", (long)(b->scale * 10000 + 0.5), b->rotation);
+                if (b->placed->nboxes == 0) buf_add(out, " blank");
+                break;
             }
             buf_addc(out, '\n');
         }

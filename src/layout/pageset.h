@@ -28,9 +28,13 @@ typedef enum {
     BOX_LINK,     /* a clickable area: uri or dest */
     BOX_DEST,     /* a named destination at (x, y) */
     BOX_QR,       /* a QR code for text (slides' closing links) */
+    BOX_PLACED,   /* another page, scaled and turned, clipped to x, y, w, h
+                     (imposition: booklet sheets, slide handouts) */
 } box_kind;
 
 typedef enum { FIT_CONTAIN, FIT_COVER } box_fit;
+
+typedef struct page page;
 
 typedef struct box {
     box_kind kind;
@@ -50,6 +54,16 @@ typedef struct box {
     /* BOX_LINK / BOX_DEST */
     char *uri;               /* external link */
     char *dest;              /* named destination (link target or BOX_DEST name) */
+    /* BOX_PLACED: the page at placed_index of a pageset adopted with
+     * pageset_adopt() is scaled by scale (a ratio), turned rotation degrees
+     * clockwise (0, 90, 180 or 270) and moved so that the top left corner
+     * of what it covers is at (place_x, place_y); x, y, w, h is the clip
+     * (the cell of the sheet it may paint into). */
+    const struct page *placed;      /* borrowed; valid until pageset_free() */
+    int placed_index;        /* 0-based page index in the adopted pageset */
+    int place_x, place_y;    /* Pango units */
+    double scale;
+    int rotation;
 } box;
 
 typedef struct page {
@@ -101,6 +115,20 @@ box *page_add_rect(page *pg, theme_rgba color, int x, int y, int w, int h);
 box *page_add_link(page *pg, const char *uri, const char *dest, int x, int y, int w, int h);
 box *page_add_dest(page *pg, const char *name, int x, int y);
 box *page_add_qr(page *pg, const char *payload, int x, int y, int size);
+
+/* Places page index of src on pg (see BOX_PLACED).  src must be a pageset
+ * adopted by pg's pageset (pageset_adopt()), so the page outlives the box.
+ * Returns the stored box (borrowed; valid until the next add to that page). */
+box *page_add_placed(page *pg, const pageset *src, size_t index, int clip_x, int clip_y,
+                     int clip_w, int clip_h, int place_x, int place_y, double scale,
+                     int rotation);
+/* The sheet position, in Pango units, of the point (sx, sy) of a
+ * BOX_PLACED box's page (Pango units from that page's top left corner). */
+void pageset_placed_point(const box *b, double sx, double sy, double *x, double *y);
+
+/* Takes ownership of src: it is freed with ps, and its pages may be placed
+ * on ps's pages.  src must not gain or lose pages afterwards. */
+void pageset_adopt(pageset *ps, pageset *src);
 
 void pageset_add_outline(pageset *ps, const char *title, int level, const char *dest, int page);
 size_t pageset_noutline(const pageset *ps);

@@ -4,6 +4,11 @@
  * images through the image cache, which embeds JPEGs as they are on vector
  * surfaces and decodes them only for pixels; QR codes from libqrencode's
  * module matrix with the standard's four-module quiet zone.
+ *
+ * A placed page (imposition) is drawn by drawing its page again under a
+ * transformation and a clip, so a booklet sheet or a slide handout shows
+ * exactly the glyphs of the pages it carries.  Placed pages nest only as
+ * deep as impose.c builds them (one level), never as deep as input says.
  */
 #include "render/draw.h"
 
@@ -51,6 +56,42 @@ static void draw_placeholder(cairo_t *cr, const box *b)
     cairo_restore(cr);
 }
 
+void draw_placed_matrix(const box *b, cairo_matrix_t *m)
+{
+    double s = b->scale;
+    double pw = PT(b->placed->w) * s, ph = PT(b->placed->h) * s;
+    /* Turn about the top left corner, then move what the page covers back
+     * to (place_x, place_y): after a clockwise quarter turn the page lies
+     * left of the origin, so it moves right by its turned width. */
+    double dx = 0, dy = 0;
+    switch (b->rotation) {
+    case 90: dx = ph; break;
+    case 180: dx = pw; dy = ph; break;
+    case 270: dy = pw; break;
+    default: break;
+    }
+    cairo_matrix_init_translate(m, PT(b->place_x) + dx, PT(b->place_y) + dy);
+    cairo_matrix_rotate(m, b->rotation * G_PI / 180.0);
+    cairo_matrix_scale(m, s, s);
+}
+
+static void draw_placed(cairo_t *cr, const box *b, image_cache *ic, bool vector,
+                        const char *diag_file, diag_list *dl)
+{
+    cairo_save(cr);
+    cairo_rectangle(cr, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
+    cairo_clip(cr);
+    cairo_matrix_t m;
+    draw_placed_matrix(b, &m);
+    cairo_transform(cr, &m);
+    /* Also clip to the page itself: its background must not fill the
+     * whole cell. */
+    cairo_rectangle(cr, 0, 0, PT(b->placed->w), PT(b->placed->h));
+    cairo_clip(cr);
+    draw_page(cr, b->placed, ic, vector, diag_file, dl);
+    cairo_restore(cr);
+}
+
 void draw_page(cairo_t *cr, const page *pg, image_cache *ic, bool vector,
                const char *diag_file, diag_list *dl)
 {
@@ -93,6 +134,9 @@ void draw_page(cairo_t *cr, const page *pg, image_cache *ic, bool vector,
             break;
         case BOX_QR:
             draw_qr(cr, b);
+            break;
+        case BOX_PLACED:
+            draw_placed(cr, b, ic, vector, diag_file, dl);
             break;
         case BOX_LINK:
         case BOX_DEST:

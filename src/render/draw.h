@@ -16,5 +16,9 @@
 void draw_page(cairo_t *cr, const page *pg, image_cache *ic, bool vector,
                const char *diag_file, diag_list *dl);
 void draw_set_rgba(cairo_t *cr, theme_rgba c);
+/* The matrix from a BOX_PLACED box's page (points from its top left
+ * corner) to the page holding the box (points); the same mapping as
+ * pageset_placed_point(). */
+void draw_placed_matrix(const box *b, cairo_matrix_t *m);
 
 #endif

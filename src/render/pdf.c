@@ -3,7 +3,10 @@
  * draw_page() paints; this file adds what only a PDF has: destinations,
  * links and the outline.  Link rectangles are
  * grouped per target and page so that a URL broken over two lines is one
- * link with two rectangles.
+ * link with two rectangles.  On an imposed page (booklet sheet, slide
+ * handout) the destinations and links of every placed page are carried to
+ * the sheet with the same matrix draw.c draws it with; each source page is
+ * placed once, so every destination name still appears once.
  */
 #include "render/pdf.h"
 
@@ -34,35 +37,87 @@ static void add_quoted(buf *b, const char *s)
     buf_addc(b, '\'');
 }
 
+/* A destination or a link rectangle in the coordinates of the page being
+ * written: boxes of a placed page are carried to the sheet through
+ * draw_placed_matrix(). */
+typedef struct tag_item {
+    const box *b;            /* BOX_DEST or BOX_LINK: the names, borrowed */
+    double x, y, w, h;       /* points on the written page; w, h links only */
+} tag_item;
+
+typedef struct tag_list {
+    tag_item *items;
+    size_t n, cap;
+} tag_list;
+
+/* Collects pg's destinations and links under matrix m, placed pages
+ * included.  depth counts placed pages inside placed pages: impose.c nests
+ * one level, so the limit only guards against a future cycle. */
+static void collect_tags(const page *pg, const cairo_matrix_t *m, int depth, tag_list *tl)
+{
+    for (size_t k = 0; k < pg->nboxes; k++) {
+        const box *b = &pg->boxes[k];
+        if (b->kind == BOX_DEST) {
+            double x = PT(b->x), y = PT(b->y);
+            cairo_matrix_transform_point(m, &x, &y);
+            MEM_PUSH(tl->items, tl->n, tl->cap) = (tag_item){b, x, y, 0, 0};
+        } else if (b->kind == BOX_LINK) {
+            /* A turned rectangle is still a rectangle (quarter turns only):
+             * its corners' bounding box. */
+            double xs[2] = {PT(b->x), PT(b->x + b->w)}, ys[2] = {PT(b->y), PT(b->y + b->h)};
+            double x0 = 1e30, y0 = 1e30, x1 = -1e30, y1 = -1e30;
+            for (int i = 0; i < 4; i++) {
+                double x = xs[i & 1], y = ys[i >> 1];
+                cairo_matrix_transform_point(m, &x, &y);
+                if (x < x0) x0 = x;
+                if (x > x1) x1 = x;
+                if (y < y0) y0 = y;
+                if (y > y1) y1 = y;
+            }
+            MEM_PUSH(tl->items, tl->n, tl->cap) = (tag_item){b, x0, y0, x1 - x0, y1 - y0};
+        } else if (b->kind == BOX_PLACED && depth < 4) {
+            cairo_matrix_t pm, cm;
+            draw_placed_matrix(b, &pm);
+            cairo_matrix_multiply(&cm, &pm, m);
+            collect_tags(b->placed, &cm, depth + 1, tl);
+        }
+    }
+}
+
 /* Destinations and links, PDF only.  Links to the same target on one page
  * become one annotation with several rectangles. */
 static void tag_page(cairo_t *cr, const page *pg)
 {
-    for (size_t k = 0; k < pg->nboxes; k++) {
-        const box *b = &pg->boxes[k];
+    tag_list tl = {0};
+    cairo_matrix_t id;
+    cairo_matrix_init_identity(&id);
+    collect_tags(pg, &id, 0, &tl);
+    for (size_t k = 0; k < tl.n; k++) {
+        const box *b = tl.items[k].b;
         if (b->kind != BOX_DEST) continue;
         buf a = BUF_INIT;
         buf_add(&a, "name=");
         add_quoted(&a, b->dest);
-        buf_addf(&a, " x=%.2f y=%.2f", PT(b->x), PT(b->y));
+        buf_addf(&a, " x=%.2f y=%.2f", tl.items[k].x, tl.items[k].y);
         cairo_tag_begin(cr, CAIRO_TAG_DEST, a.s);
         cairo_tag_end(cr, CAIRO_TAG_DEST);
         buf_free(&a);
     }
-    bool *done = mem_calloc(pg->nboxes + 1, 1);
-    for (size_t k = 0; k < pg->nboxes; k++) {
-        const box *b = &pg->boxes[k];
+    bool *done = mem_calloc(tl.n + 1, 1);
+    for (size_t k = 0; k < tl.n; k++) {
+        const box *b = tl.items[k].b;
         if (b->kind != BOX_LINK || done[k]) continue;
         buf a = BUF_INIT;
         buf_add(&a, "rect=[");
-        for (size_t j = k; j < pg->nboxes; j++) {
-            const box *o = &pg->boxes[j];
+        for (size_t j = k; j < tl.n; j++) {
+            const box *o = tl.items[j].b;
             if (o->kind != BOX_LINK || done[j]) continue;
             bool same = (b->uri && o->uri && !strcmp(b->uri, o->uri)) ||
                         (b->dest && o->dest && !strcmp(b->dest, o->dest));
             if (!same) continue;
             done[j] = true;
-            buf_addf(&a, "%.2f %.2f %.2f %.2f ", PT(o->x), PT(o->y), PT(o->w), PT(o->h));
+            buf_addf(&a, "%.2f %.2f %.2f %.2f ", tl.items[j].x, tl.items[j].y, tl.items[j].w,
+                     tl.items[j].h);
         }
         buf_add(&a, "]");
         if (b->uri) {
@@ -77,6 +132,7 @@ static void tag_page(cairo_t *cr, const page *pg)
         buf_free(&a);
     }
     free(done);
+    free(tl.items);
 }
 
 static cairo_status_t write_buf(void *closure, const unsigned char *data, unsigned int len)
@@ -157,6 +213,58 @@ static void repair_dangling(buf *pdf)
     free(offs);
 }
 
+/* cairo 1.16 lists an image once per drawing in the page's /XObject
+ * resources, so a page that draws one photo twice (two slides of a
+ * handout sharing the cover photo) gets "/x6 6 0 R /x6 6 0 R", which
+ * qpdf --check reports as damage.  Both entries name the same object, so
+ * the repeat is blanked out with spaces: same length, no offset moves.
+ * Only text outside streams is touched. */
+static void blank_repeated_resources(buf *pdf)
+{
+    char *s = pdf->s;
+    size_t n = pdf->len;
+    static const char key[] = "/XObject <<";
+    size_t klen = sizeof key - 1;
+    size_t i = 0;
+    while (i < n) {
+        if (n - i > 6 && !memcmp(s + i, "stream", 6) && (i == 0 || s[i - 1] != 'd')) {
+            const char *end = memmem(s + i, n - i, "endstream", 9);
+            if (!end) break;
+            i = (size_t)(end - s) + 9;
+            continue;
+        }
+        if (n - i <= klen || memcmp(s + i, key, klen)) {
+            i++;
+            continue;
+        }
+        i += klen;
+        /* Entries "/name N 0 R" up to ">>"; the names seen so far are
+         * remembered by their offsets. */
+        size_t seen[64], seen_len[64], nseen = 0;
+        while (i < n) {
+            while (i < n && s[i] == ' ') i++;
+            if (i >= n || s[i] != '/') break;
+            size_t start = i, name_end = i + 1;
+            while (name_end < n && s[name_end] != ' ' && s[name_end] != '/' && s[name_end] != '>')
+                name_end++;
+            char *e;
+            strtol(s + name_end, &e, 10);
+            if (strncmp(e, " 0 R", 4)) break;
+            size_t end = (size_t)(e - s) + 4;
+            bool repeat = false;
+            for (size_t k = 0; k < nseen && !repeat; k++)
+                repeat = seen_len[k] == end - start && !memcmp(s + seen[k], s + start, end - start);
+            if (repeat) {
+                memset(s + start, ' ', end - start);
+            } else if (nseen < sizeof seen / sizeof *seen) {
+                seen[nseen] = start;
+                seen_len[nseen++] = end - start;
+            }
+            i = end;
+        }
+    }
+}
+
 static void add_outline(cairo_surface_t *s, const pageset *ps)
 {
     int parents[8] = {CAIRO_PDF_OUTLINE_ROOT};
@@ -219,6 +327,7 @@ bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write PDF: %s", cairo_status_to_string(st));
         return false;
     }
+    blank_repeated_resources(&pdf);
     repair_dangling(&pdf);
     file_out *fo = file_out_open(path);
     if (!fo) {

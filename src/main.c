@@ -27,6 +27,7 @@
 #include "config.h"
 #include "doc/doc.h"
 #include "input/article.h"
+#include "layout/impose.h"
 #include "pipeline.h"
 #include "style/theme.h"
 
@@ -46,12 +47,20 @@ typedef struct options {
     bool strict, quiet, absolute;
     const char **allow;      /* NULL-terminated */
     size_t nallow;
+    const char *impose;      /* handout: "saddle" */
+    int handout_n;           /* slides: --handout N */
+    impose_sheet sheet;
+    bool sheet_set, marks;
+    const char *creep;       /* --creep MM as given */
 } options;
 
 static void usage(FILE *fp)
 {
     fputs("usage: folio handout POST.md [-o OUT.pdf] [--paper a4|a5|letter]\n"
+          "       folio handout POST.md --impose saddle [--sheet a4|letter] [--marks]\n"
+          "                     [--creep MM]\n"
           "       folio slides POST.md [-o OUT.pdf] [--aspect 16:9|4:3] [--png DIR]\n"
+          "       folio slides POST.md --handout 1|2|3|4|6 [--sheet a4|letter]\n"
           "       folio inspect POST.md [--absolute]\n"
           "       folio batch DIR... -o OUTDIR [--formats handout,slides] [-j N] [--force]\n"
           "                   [--shard K/N] [--manifest FILE] [--fail-fast] [--timeout S]\n"
@@ -71,6 +80,17 @@ static void usage(FILE *fp)
           "      --allow-outside DIR  let images come from DIR too (repeatable)\n"
           "      --fonts DIR       folio's fonts folder (default: the installed one)\n"
           "      --dump boxes      print the laid-out pages as text instead of writing\n"
+          "\n"
+          "printing:\n"
+          "      --impose saddle   handout: an A5 booklet, two pages to a side of landscape\n"
+          "                        sheets in saddle-stitch order; print double-sided with\n"
+          "                        'flip on short edge', fold the stack, staple the fold\n"
+          "      --sheet SIZE      the paper printed on: a4 (default) or letter\n"
+          "      --marks           booklet: crop and fold marks (pages shrink to make room)\n"
+          "      --creep MM        booklet: move the innermost sheet's pages MM towards the\n"
+          "                        fold, sheets between proportionally (thick booklets)\n"
+          "      --handout N       slides: N slides to a portrait page (1, 2, 3, 4 or 6;\n"
+          "                        3 adds lines for notes)\n"
           "\n"
           "exit status: 0 written, 1 post could not be rendered, 2 usage error,\n"
           "             3 set-up problem (fonts missing)\n",
@@ -190,6 +210,31 @@ static int parse_args(int argc, char **argv, options *o)
         } else if (!strcmp(a, "--dump")) {
             if (!next || strcmp(next, "boxes")) return usage_error("%s takes 'boxes'", a);
             o->dump = argv[++i];
+        } else if (!strcmp(a, "--impose")) {
+            if (!next || strcmp(next, "saddle")) return usage_error("%s takes 'saddle'", a);
+            o->impose = argv[++i];
+        } else if (!strcmp(a, "--sheet")) {
+            if (!next) return usage_error("%s needs a size", a);
+            if (!impose_sheet_parse(next, &o->sheet))
+                return usage_error("unknown sheet size '%s' (expected a4 or letter)", next);
+            o->sheet_set = true;
+            i++;
+        } else if (!strcmp(a, "--marks")) {
+            o->marks = true;
+        } else if (!strcmp(a, "--creep")) {
+            if (!next) return usage_error("%s needs a length in mm", a);
+            char *end;
+            double mm = strtod(next, &end);
+            if (end == next || *end || mm < -10 || mm > 10)
+                return usage_error("--creep takes millimetres from -10 to 10, not '%s'", next);
+            o->creep = argv[++i];
+        } else if (!strcmp(a, "--handout")) {
+            char *end;
+            long n = next ? strtol(next, &end, 10) : 0;
+            if (!next || *end || !impose_nup_valid((int)n))
+                return usage_error("--handout takes 1, 2, 3, 4 or 6, not '%s'", next ? next : "");
+            o->handout_n = (int)n;
+            i++;
         } else if (!strcmp(a, "--strict")) {
             o->strict = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -214,6 +259,15 @@ static int parse_args(int argc, char **argv, options *o)
         strcmp(o->command, "inspect"))
         return usage_error("unknown command '%s'", o->command);
     if (!o->input) return usage_error("%s needs a post (a Markdown file)", o->command);
+    bool handout = !strcmp(o->command, "handout"), slides = !strcmp(o->command, "slides");
+    if (o->impose && !handout) return usage_error("--impose is for handouts");
+    if (o->handout_n && !slides) return usage_error("--handout is for slides");
+    if ((o->marks || o->creep) && !o->impose)
+        return usage_error("%s needs --impose saddle", o->marks ? "--marks" : "--creep");
+    if (o->sheet_set && !o->impose && !o->handout_n)
+        return usage_error("--sheet needs --impose saddle or --handout N");
+    if (o->impose && o->paper_set)
+        return usage_error("--paper cannot be combined with --impose (pages are half the --sheet)");
     return 0;
 }
 
@@ -261,6 +315,11 @@ static int run_render(const options *o, diag_list *dl)
     job.allow_outside = o->allow;
     job.strict = o->strict;
     job.dump = o->dump != NULL;
+    job.booklet = o->impose != NULL;
+    job.handout_per_page = o->handout_n;
+    job.sheet = o->sheet;
+    job.marks = o->marks;
+    job.creep = o->creep ? THEME_MM(strtod(o->creep, NULL)) : 0;
     char *out = o->output ? mem_strdup(o->output) : default_output(o->input, o->command);
     job.output = out;
     buf dump = BUF_INIT;

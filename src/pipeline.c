@@ -90,7 +90,18 @@ int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, d
         ps = slides_layout(d, th, env->fs, &so, dl);
     } else {
         handout_opts ho = {job->paper_set ? job->paper : th->paper};
+        /* A booklet's pages are half the sheet: A5 on A4.  Half-letter is
+         * A5 scaled to 94 % by impose_saddle() (there is no half-letter
+         * paper to lay out on). */
+        if (job->booklet) ho.paper = PAPER_A5;
         ps = handout_layout(d, th, env->fs, &ho, dl);
+    }
+    if (job->kind == PIPELINE_HANDOUT && job->booklet) {
+        impose_saddle_opts io = {job->sheet, job->marks, job->creep};
+        ps = impose_saddle(ps, &io);
+    } else if (job->kind == PIPELINE_SLIDES && job->handout_per_page) {
+        impose_nup_opts io = {job->handout_per_page, job->sheet};
+        ps = impose_nup(ps, &io);
     }
     r.pages = (int)pageset_npages(ps);
     if (job->strict) diag_promote_warnings(dl);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "base/diag.h"
+#include "layout/impose.h"
 #include "layout/slides.h"
 #include "style/fonts.h"
 #include "style/theme.h"
@@ -50,6 +51,14 @@ typedef struct pipeline_job {
     const char *const *allow_outside; /* NULL-terminated, may be NULL */
     bool strict;                  /* warnings fail the post */
     bool dump;                    /* append the boxes to dump instead of writing */
+    /* Printing (impose.h).  handout with booklet: laid out on A5 and
+     * imposed as a saddle-stitched booklet (paper is ignored); slides with
+     * handout_per_page 1, 2, 3, 4 or 6: printed that many to a page. */
+    bool booklet;
+    int handout_per_page;         /* 0: a slide per page, as shown */
+    impose_sheet sheet;           /* the paper both are printed on */
+    bool marks;                   /* booklet: crop and fold marks */
+    int creep;                    /* booklet: Pango units, see impose_saddle_opts */
 } pipeline_job;
 
 typedef struct pipeline_result {

@@ -182,6 +182,9 @@ pageset *impose_saddle(pageset *pages, const impose_saddle_opts *opts)
     for (size_t side = 0; side < 2 * nsheets; side++) {
         size_t k = side / 2;
         page *pg = pageset_add_page(out, sw, sh);
+        /* Page labels name the sheet and side ("2a" front, "2b" back), so
+         * a print dialog's page range can pick sheets; the booklet's own
+         * page numbers are in the footers. */
         char label[48];
         snprintf(label, sizeof label, "%zu%s", k + 1, side % 2 ? "b" : "a");
         pg->label = mem_strdup(label);

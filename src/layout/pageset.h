@@ -34,8 +34,6 @@ typedef enum {
 
 typedef enum { FIT_CONTAIN, FIT_COVER } box_fit;
 
-typedef struct page page;
-
 typedef struct box {
     box_kind kind;
     int x, y, w, h;          /* Pango units; BOX_LINE: y = baseline, h = line pitch */

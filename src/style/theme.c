@@ -14,6 +14,7 @@ static const theme default_theme = {
     .margin_bottom = THEME_MM(24),
     .margin_inner = THEME_MM(22),
     .margin_outer = THEME_MM(22),
+    .body_width = 0,
     .body = {"Noto Serif CJK SC", "Noto Serif"},
     .heading = {"Noto Sans CJK SC", "Noto Sans"},
     .mono = "Noto Sans Mono",
@@ -29,6 +30,7 @@ static const theme default_theme = {
     .heading_line_height = 1.4,
     .heading_weight = 700,
     .cjk_emphasis = EMPH_BOLD,
+    .cjk_emphasis_weight = 700,           /* what text.c draws today */
     .text = 0x1a1a1aff,
     .muted = 0x666666ff,
     .accent = 0x1f5fa8ff,
@@ -38,17 +40,31 @@ static const theme default_theme = {
     .quote_bar = 0x9bb7d9ff,
     .placeholder_bg = 0xeeeeeeff,
     .page_bg = 0xffffffff,
+    .heading_color = 0x1a1a1aff,          /* the text colour: black headings */
     .indent_first_line = true,
     .para_space = 4 * THEME_PT,
     .autospace_em = 0.25,                 /* docs/cjk.md §5 */
+    .cjk_punct = THEME_PUNCT_FULL,        /* mainland books and the web */
     .photo_max_height = 0.30,             /* two talks with their photos share a page */
     .photo_dpi = 150,                     /* docs/cjk.md §7 */
     .footer = NULL,
+    .cover = THEME_COVER_PHOTO,
+    .photo = THEME_PHOTO_TOP,
+    /* Beside the text a photo takes 38% of the column: at 40 characters a
+     * line that leaves about 24 for the paragraphs, still a readable measure. */
+    .photo_width = 0.38,
+    .logo = NULL,
     .slide_bg = 0xffffffff,
     .slide_text = 0x1a1a1aff,
     .slide_title = 0x12325aff,
     .slide_muted = 0x5a5a5aff,
     .slide_accent = 0x1f5fa8ff,
+    .slide_link = 0x1f5fa8ff,
+    .slide_code_bg = 0xf2f2f2ff,
+    .slide_rule = 0xc8c8c8ff,
+    .slide_quote_bar = 0x9bb7d9ff,
+    .slide_bg_image = NULL,
+    .slide_title_style = THEME_TITLE_RULE,
     .slide_margin = 40 * THEME_PT,
     /* 24 pt body reads from the back of a room on a 960 pt wide slide;
      * 18 pt is the floor the issue sets before text moves to a

@@ -20,6 +20,20 @@ typedef uint32_t theme_rgba;  /* 0xRRGGBBAA */
 
 typedef enum { PAPER_A4, PAPER_A5, PAPER_LETTER } theme_paper;
 typedef enum { EMPH_BOLD, EMPH_DOTS } theme_cjk_emphasis;
+/* Handout cover: photo above the title, title alone, or the title on a
+ * band of the accent colour across the top of the page. */
+typedef enum { THEME_COVER_PHOTO, THEME_COVER_PLAIN, THEME_COVER_BAND } theme_cover;
+/* Where a talk's photo goes in a handout: across the column above the
+ * text, or in a narrower column beside the heading and first paragraphs. */
+typedef enum { THEME_PHOTO_TOP, THEME_PHOTO_LEFT, THEME_PHOTO_RIGHT } theme_photo;
+/* Slide titles: an accent rule under them, nothing, or an accent band
+ * behind them. */
+typedef enum { THEME_TITLE_RULE, THEME_TITLE_PLAIN, THEME_TITLE_BAND } theme_title_style;
+/* Chinese punctuation style (clreq §3.1.5): full-width everywhere (全角式),
+ * 开明式 (full stops full, other marks half-width), or half-width marks
+ * everywhere but at sentence ends (半角式).  Stored for the CJK text engine;
+ * layout does not read it yet (issue #4 hands it over). */
+typedef enum { THEME_PUNCT_FULL, THEME_PUNCT_KAIMING, THEME_PUNCT_HALF } theme_punct;
 
 typedef struct theme_font {
     const char *cjk;     /* base family, e.g. "Noto Serif CJK SC" */
@@ -29,10 +43,14 @@ typedef struct theme_font {
 typedef struct theme {
     const char *name;
     const char *description;
+    const char *file;          /* the YAML file it was loaded from; NULL built-in */
 
-    /* page (handout) */
+    /* page (handout).  Inner and outer margins mirror on facing pages:
+     * the inner one is at the left of odd (recto) pages, where a booklet
+     * is bound. */
     theme_paper paper;
     int margin_top, margin_bottom, margin_inner, margin_outer;
+    int body_width;            /* text column width cap, centred in the frame; 0 = none */
 
     /* fonts */
     theme_font body, heading;
@@ -44,10 +62,12 @@ typedef struct theme {
     double heading_line_height;
     int heading_weight;        /* Pango weight, 700 bold */
     theme_cjk_emphasis cjk_emphasis;
+    int cjk_emphasis_weight;   /* weight of emphasised Han text (stored for text.c) */
 
     /* colours */
     theme_rgba text, muted, accent, link, rule, code_bg, quote_bar,
         placeholder_bg, page_bg;
+    theme_rgba heading_color;  /* handout headings and the cover title */
 
     /* paragraphs */
     bool indent_first_line;    /* 2 em first-line indent (book style) */
@@ -55,14 +75,23 @@ typedef struct theme {
 
     /* Chinese typesetting */
     double autospace_em;       /* Han–Latin gap, in em; 0 turns it off */
+    theme_punct cjk_punct;     /* stored for the CJK text engine */
 
     /* handout */
     double photo_max_height;   /* talk photos: fraction of the text area height */
     double photo_dpi;          /* photos are never drawn larger than this allows */
-    const char *footer;        /* running footer text; NULL = the post title */
+    const char *footer;        /* running footer text ({title}, {author}, {date}
+                                  are replaced); NULL = the post title, "" = none */
+    theme_cover cover;
+    theme_photo photo;         /* talk photos: top, or beside the heading */
+    double photo_width;        /* left/right: photo column, fraction of the text width */
+    const char *logo;          /* absolute path of a logo image, NULL = none */
 
     /* slides (sizes for a 960x540 pt slide; 4:3 slides are 720x540) */
     theme_rgba slide_bg, slide_text, slide_title, slide_muted, slide_accent;
+    theme_rgba slide_link, slide_code_bg, slide_rule, slide_quote_bar;
+    const char *slide_bg_image; /* absolute path, drawn full-bleed on content slides */
+    theme_title_style slide_title_style;
     int slide_margin;
     int slide_size_title, slide_size_body, slide_min_body, slide_size_small;
     bool slide_photo_right;    /* talk photo frame on the right (else left) */

@@ -10,11 +10,13 @@
  */
 #include "layout/blocks.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/mem.h"
 #include "base/utf8.h"
 
@@ -51,6 +53,7 @@ text_style blocks_heading_style(const blocks_ctx *bc, int level)
     text_style st = blocks_body_style(bc);
     st.font = th->heading;
     st.weight = th->heading_weight;
+    st.color = bc->color ? bc->color : th->heading_color;
     /* Sizes scale with the body, so slides (larger body) keep proportions. */
     int size = level == 1 ? th->size_h1 : level == 3 || level > 3 ? th->size_h3 : th->size_h2;
     st.size = (int)((double)size * bc->body_size / th->size_body);
@@ -138,6 +141,21 @@ void blocks_set_meta(pageset *ps, const doc *d)
     for (size_t i = 0; i < meta->ntags; i++) buf_addf(&tags, "%s%s", i ? ", " : "", meta->tags[i]);
     pageset_set_meta(ps, meta->title, meta->author, meta->summary, tags.s, date, meta->lang);
     buf_free(&tags);
+}
+
+static double linear(unsigned c)
+{
+    double v = c / 255.0;
+    return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+theme_rgba blocks_text_on(theme_rgba bg)
+{
+    double l = 0.2126 * linear(bg >> 24 & 0xff) + 0.7152 * linear(bg >> 16 & 0xff) +
+               0.0722 * linear(bg >> 8 & 0xff);
+    /* WCAG contrast of white, 1.05 / (l + 0.05), equals black's,
+     * (l + 0.05) / 0.05, at l = 0.18: above it dark text wins. */
+    return l > 0.18 ? 0x1a1a1aff : 0xffffffff;
 }
 
 void blocks_report(blocks_ctx *bc, const char *file)
@@ -502,4 +520,79 @@ void blocks_flow(blocks_ctx *bc, flow *f, const doc_block *b)
     place pl = {0};
     pl.width = flow_frame_width(f);
     flow_block(bc, f, b, pl);
+}
+
+void blocks_flow_at(blocks_ctx *bc, flow *f, const doc_block *b, int x, int width)
+{
+    place pl = {0};
+    pl.x = x;
+    pl.width = width;
+    flow_block(bc, f, b, pl);
+}
+
+int blocks_image_box(blocks_ctx *bc, page *pg, int image, int x, int y, int w, int maxh)
+{
+    const doc_image *img = doc_image_at(bc->d, (size_t)image);
+    int iw = w, ih = w / 2;
+    if (img->status == DOC_IMG_OK && img->width > 0 && img->height > 0) {
+        double pw = img->width * 72.0 / bc->th->photo_dpi * THEME_PT;
+        double ww = pw < w ? pw : w;
+        double hh = ww * img->height / img->width;
+        if (hh > maxh) {
+            ww *= maxh / hh;
+            hh = maxh;
+        }
+        iw = (int)ww;
+        ih = (int)hh;
+    }
+    text_block *cap = caption_block(bc, img, w);
+    if (!pg) {
+        int h = ih + (cap ? text_block_height(cap, text_block_nlines(cap)) : 0);
+        text_block_free(cap);
+        return h;
+    }
+    if (img->status == DOC_IMG_OK)
+        page_add_image(pg, img->path, &img->info, x + (w - iw) / 2, y, iw, ih, FIT_CONTAIN, 0.5);
+    else
+        page_add_placeholder(pg, img->src, x, y, iw, ih);
+    if (!cap) return ih;
+    int pitch = text_block_height(cap, 1);
+    for (int i = 0; i < text_block_nlines(cap); i++) {
+        int lx, lw, base;
+        text_block_line(cap, i, &lx, &lw, &base);
+        char *txt = text_block_line_text(cap, i);
+        page_add_line(pg, text_block_layout(cap), i, x + lx, y + ih + i * pitch + base, lw, pitch, txt);
+        free(txt);
+    }
+    int h = ih + text_block_height(cap, text_block_nlines(cap));
+    text_block_free(cap);
+    return h;
+}
+
+/* Logos are small; anything over 16 MB is not one. */
+#define LOGO_MAX_BYTES (16 << 20)
+
+bool blocks_probe(const char *path, media_info *info)
+{
+    size_t len = 0;
+    char *data = file_read_all(path, LOGO_MAX_BYTES, &len);
+    if (!data) return false;
+    bool ok = media_probe((const unsigned char *)data, len, info) == MEDIA_OK;
+    free(data);
+    return ok;
+}
+
+void blocks_logo(blocks_ctx *bc, page *pg, int x, int y, int w, int h, bool right)
+{
+    media_info info;
+    if (!bc->th->logo || !blocks_probe(bc->th->logo, &info)) return;
+    int pw, ph;
+    media_oriented_size(&info, &pw, &ph);
+    if (pw <= 0 || ph <= 0) return;
+    int lw = (int)((double)h * pw / ph), lh = h;
+    if (lw > w) {
+        lh = (int)((double)lh * w / lw);
+        lw = w;
+    }
+    page_add_image(pg, bc->th->logo, &info, right ? x + w - lw : x, y, lw, lh, FIT_CONTAIN, 0.5);
 }

@@ -38,6 +38,20 @@ text_block *blocks_text(blocks_ctx *bc, const doc_text *t, const text_style *st,
 
 /* Places one block (recursing into containers, bounded by DOC_MAX_DEPTH). */
 void blocks_flow(blocks_ctx *bc, flow *f, const doc_block *b);
+/* Like blocks_flow() in a narrower column: x from the frame's left edge and
+ * width, Pango units (text beside a photo). */
+void blocks_flow_at(blocks_ctx *bc, flow *f, const doc_block *b, int x, int width);
+/* Draws an image at (x, y), absolute page coordinates, as wide as w allows
+ * and at most maxh high (never past photo_dpi), with its caption under it
+ * at width w, outside any flow.  Returns the height taken; with pg NULL
+ * only measures. */
+int blocks_image_box(blocks_ctx *bc, page *pg, int image, int x, int y, int w, int maxh);
+/* Probes an image file named by the theme (a logo): false when it cannot
+ * be read or is not an image. */
+bool blocks_probe(const char *path, media_info *info);
+/* Draws the theme's logo fitted into (x, y, w, h), right-aligned when
+ * right is set; nothing when the theme has none. */
+void blocks_logo(blocks_ctx *bc, page *pg, int x, int y, int w, int h, bool right);
 /* Places an image of the doc at its natural size within limits. */
 void blocks_image(blocks_ctx *bc, flow *f, int image, double max_frac);
 /* Height blocks_image() would take (for keep-with-next decisions). */
@@ -57,6 +71,10 @@ const char *blocks_ui(const doc *d, const char *zh, const char *en);
 /* PDF metadata from the post: title, author, summary as subject, tags as
  * keywords, and the post's date as creation date (never the clock). */
 void blocks_set_meta(pageset *ps, const doc *d);
+
+/* Text colour for a background: white on a dark one, near-black on a
+ * light one, whichever has the higher WCAG contrast. */
+theme_rgba blocks_text_on(theme_rgba bg);
 
 /* Appends the accumulated missing-glyph warning to dl (once). */
 void blocks_report(blocks_ctx *bc, const char *file);

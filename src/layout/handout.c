@@ -24,16 +24,36 @@ typedef struct master {
     pageset *ps;
     const theme *th;
     int pw, ph;
+    int shift;               /* final index of this pageset's page 0 */
 } master;
+
+/* The text frame of the page with final index i.  Odd pages (i even) are
+ * rectos, bound on the left, so the inner margin is on the left there and
+ * on the right of versos.  A body-width cap narrows the column, centred. */
+static void page_frame(const theme *th, int pw, int ph, size_t i, int *fx, int *fy, int *fw,
+                       int *fh)
+{
+    bool recto = i % 2 == 0;
+    int left = recto ? th->margin_inner : th->margin_outer;
+    int right = recto ? th->margin_outer : th->margin_inner;
+    *fx = left;
+    *fw = pw - left - right;
+    if (th->body_width > 0 && th->body_width < *fw) {
+        *fx += (*fw - th->body_width) / 2;
+        *fw = th->body_width;
+    }
+    *fy = th->margin_top;
+    *fh = ph - th->margin_top - th->margin_bottom;
+}
 
 static page *new_page(void *ud, int *fx, int *fy, int *fw, int *fh)
 {
     master *m = ud;
+    size_t i = pageset_npages(m->ps) + (size_t)m->shift;
     page *pg = pageset_add_page(m->ps, m->pw, m->ph);
-    *fx = m->th->margin_inner;
-    *fy = m->th->margin_top;
-    *fw = m->pw - m->th->margin_inner - m->th->margin_outer;
-    *fh = m->ph - m->th->margin_top - m->th->margin_bottom;
+    /* White paper needs no fill; anything else is painted. */
+    if (m->th->page_bg != 0xffffffff && (m->th->page_bg & 0xff)) pg->background = m->th->page_bg;
+    page_frame(m->th, m->pw, m->ph, i, fx, fy, fw, fh);
     return pg;
 }
 
@@ -45,21 +65,57 @@ static void flow_plain(blocks_ctx *bc, flow *f, const char *s, text_style *st)
     text_block_free(tb);
 }
 
+/* The logo on the cover: 12 mm high at the top right of the frame. */
+#define LOGO_HEIGHT THEME_MM(12)
+
+/* Cover styles (theme.cover): `photo` puts the cover image above the title;
+ * `plain` sets the title a quarter down an otherwise empty page; `band`
+ * sets it in the page colour on an accent band across the top third, with
+ * the cover image below the summary when it fits. */
 static void layout_cover(blocks_ctx *bc, master *m)
 {
     const doc *d = bc->d;
     const doc_meta *meta = doc_get_meta(d);
     const theme *th = bc->th;
     flow *f = flow_new(m->ps, new_page, m);
-    flow_page(f);
+    page *pg = flow_page(f);
+    int fw = flow_frame_width(f), fh = flow_frame_height(f);
+    int x0, y;
     int img = blocks_cover_image(d);
-    if (img >= 0) blocks_image(bc, f, img, 0.45);
-    flow_space(f, th->size_title);
 
     text_style ts = blocks_heading_style(bc, 1);
     ts.size = th->size_title;
     ts.line_pitch = (int)(ts.size * 1.3);
-    flow_plain(bc, f, meta->title ? meta->title : "", &ts);
+    if (th->cover == THEME_COVER_BAND) {
+        text_style bs = ts;
+        bs.color = blocks_text_on(th->accent);
+        text_block *tb = blocks_plain(bc, meta->title ? meta->title : "", &bs, fw);
+        int tbh = text_block_height(tb, text_block_nlines(tb));
+        /* A third of the page, or more for a long title: the band ends a
+         * title size below the title's last line. */
+        int band = m->ph / 3;
+        if (band < th->margin_top + tbh + 2 * ts.size) band = th->margin_top + tbh + 2 * ts.size;
+        page_add_rect(pg, th->accent, 0, 0, m->pw, band);
+        pg = flow_reserve(f, band - th->margin_top, &x0, &y);
+        blocks_logo(bc, pg, x0, y, fw, LOGO_HEIGHT, true);
+        blocks_place(pg, tb, x0, band - ts.size - tbh);
+        text_block_free(tb);
+    } else {
+        if (th->logo) {
+            pg = flow_reserve(f, LOGO_HEIGHT, &x0, &y);
+            blocks_logo(bc, pg, x0, y, fw, LOGO_HEIGHT, true);
+        }
+        if (th->cover == THEME_COVER_PHOTO && img >= 0) blocks_image(bc, f, img, 0.45);
+        else if (th->cover == THEME_COVER_PLAIN) flow_reserve(f, fh / 4, &x0, &y);
+        flow_space(f, th->size_title);
+        flow_plain(bc, f, meta->title ? meta->title : "", &ts);
+        if (th->cover == THEME_COVER_PLAIN) {
+            /* A short accent rule under the title. */
+            flow_space(f, th->size_body);
+            pg = flow_reserve(f, 2 * THEME_PT, &x0, &y);
+            page_add_rect(pg, th->accent, x0, y, 6 * th->size_body, 2 * THEME_PT);
+        }
+    }
 
     buf line = BUF_INIT;
     if (meta->date) buf_add(&line, meta->date);
@@ -81,6 +137,17 @@ static void layout_cover(blocks_ctx *bc, master *m)
         ss.color = th->muted;
         flow_space(f, th->size_h1);
         flow_plain(bc, f, meta->summary, &ss);
+    }
+    if (th->cover == THEME_COVER_BAND && img >= 0) {
+        /* The photo only where it fits on the cover: a cover is one page. */
+        int space = th->para_space + bc->body_size / 2;
+        int left = flow_remaining(f) - 2 * space - 3 * th->size_body;
+        double frac = (double)left / fh;
+        if (frac > 0.45) frac = 0.45;
+        if (frac > 0.15) {
+            flow_space(f, th->size_h1);
+            blocks_image(bc, f, img, frac);
+        }
     }
     flow_free(f);
 }
@@ -132,16 +199,29 @@ static void layout_body(blocks_ctx *bc, master *m, int *sec_page)
         const doc_section *sec = doc_section_at(d, s);
         const doc_block *hb = doc_block_at(d, sec->first);
         text_style hs = blocks_heading_style(bc, sec->level);
-        text_block *tb = blocks_text(bc, &hb->text, &hs, flow_frame_width(f));
+        /* theme.photo left/right: the talk photo (the block right after the
+         * heading) takes a column beside the heading and the paragraphs
+         * that fit next to it; the text column narrows to tw. */
+        size_t next = sec->first + 1;
+        int fw = flow_frame_width(f), fh = flow_frame_height(f);
+        bool side = th->photo != THEME_PHOTO_TOP && sec->photo >= 0 && next < sec->end &&
+                    doc_block_at(d, next)->kind == DOC_IMAGE &&
+                    doc_block_at(d, next)->image == sec->photo;
+        int gap = bc->body_size * 3 / 2;
+        int pw = (int)(fw * th->photo_width), tw = fw - pw - gap;
+        int xoff = th->photo == THEME_PHOTO_LEFT ? pw + gap : 0;
+        int side_h = 0;
+        if (side) side_h = blocks_image_box(bc, NULL, sec->photo, 0, 0, pw, (int)(fh * th->photo_max_height));
+        text_block *tb = blocks_text(bc, &hb->text, &hs, side ? tw : fw);
         text_block *lb = NULL;
         if (leadin != (size_t)-1)
             lb = blocks_text(bc, &doc_block_at(d, leadin)->text, &ls, flow_frame_width(f));
         /* Keep the heading (and a lead-in line before it) with its photo
          * and the first two lines of its text (docs/cjk.md §7). */
         int need = text_block_height(tb, text_block_nlines(tb)) + hs.size / 2 + 2 * body.line_pitch;
+        if (side && need < side_h) need = side_h;
         if (lb) need += text_block_height(lb, text_block_nlines(lb)) + (int)(hs.size * 1.6);
-        size_t next = sec->first + 1;
-        if (sec->photo >= 0 && next < sec->end && doc_block_at(d, next)->kind == DOC_IMAGE)
+        if (!side && sec->photo >= 0 && next < sec->end && doc_block_at(d, next)->kind == DOC_IMAGE)
             need += blocks_image_height(bc, f, sec->photo, th->photo_max_height) +
                     2 * (th->para_space + bc->body_size / 2);
         flow_space(f, (int)(hs.size * 1.6));
@@ -168,11 +248,35 @@ static void layout_body(blocks_ctx *bc, master *m, int *sec_page)
         sec_page[s] = flow_page_index(f);
         pageset_add_outline(m->ps, sec->title, level, dest, sec_page[s]);
         free(dest);
-        flow_text(f, tb, 0, NULL);
+        size_t from = sec->first + 1;
+        int ybot = 0;
+        if (side) {
+            int px = th->photo == THEME_PHOTO_LEFT ? x0 : x0 + fw - pw;
+            ybot = y + blocks_image_box(bc, pg, sec->photo, px, y, pw, (int)(fh * th->photo_max_height));
+            from = next + 1;
+        }
+        flow_text(f, tb, xoff, NULL);
         text_block_free(tb);
         flow_space(f, hs.size / 2);
         bc->photo_max = th->photo_max_height;
-        leadin = flow_range(bc, f, sec->first + 1, sec->end);
+        if (side) {
+            /* Whole paragraphs beside the photo while they start above its
+             * foot and end on this page; then clear the photo. */
+            int bottom = th->margin_top + fh;
+            for (; from < sec->end; from++) {
+                const doc_block *b = doc_block_at(d, from);
+                if (b->kind != DOC_PARA || bottom - flow_remaining(f) >= ybot) break;
+                text_block *pb = blocks_text(bc, &b->text, &body, tw);
+                int h = text_block_height(pb, text_block_nlines(pb)) + th->para_space;
+                text_block_free(pb);
+                if (h > flow_remaining(f)) break;
+                blocks_flow_at(bc, f, b, xoff, tw);
+            }
+            int cur = bottom - flow_remaining(f);
+            if (cur < ybot) flow_reserve(f, ybot - cur, &x0, &y);
+            flow_space(f, th->para_space + bc->body_size / 2);
+        }
+        leadin = flow_range(bc, f, from, sec->end);
     }
     if (leadin != (size_t)-1) blocks_flow(bc, f, doc_block_at(d, leadin));
     flow_free(f);
@@ -250,11 +354,35 @@ static void layout_contents(blocks_ctx *bc, master *m, const int *sec_page, int 
     flow_free(f);
 }
 
+/* The running footer's text: theme.footer with {title}, {author} and
+ * {date} replaced, or the post title when the theme has none.  Returns a
+ * new string owned by the caller. */
+static char *footer_text(const theme *th, const doc_meta *meta)
+{
+    const char *t = th->footer ? th->footer : "{title}";
+    buf b = BUF_INIT;
+    buf_add(&b, "");
+    while (*t) {
+        const char *val = NULL;
+        size_t skip = 0;
+        if (!strncmp(t, "{title}", 7)) val = meta->title, skip = 7;
+        else if (!strncmp(t, "{author}", 8)) val = meta->author, skip = 8;
+        else if (!strncmp(t, "{date}", 6)) val = meta->date, skip = 6;
+        if (skip) {
+            if (val) buf_add(&b, val);
+            t += skip;
+        } else {
+            buf_addc(&b, *t++);
+        }
+    }
+    return buf_detach(&b);
+}
+
 static void add_footers(blocks_ctx *bc, pageset *ps, size_t first)
 {
     const theme *th = bc->th;
     const doc_meta *meta = doc_get_meta(bc->d);
-    const char *label = th->footer ? th->footer : meta->title ? meta->title : "";
+    char *label = footer_text(th, meta);
     text_style fs = blocks_body_style(bc);
     fs.size = th->size_small;
     fs.line_pitch = (int)(fs.size * 1.4);
@@ -264,7 +392,8 @@ static void add_footers(blocks_ctx *bc, pageset *ps, size_t first)
     fs.font = th->heading;
     for (size_t i = first; i < pageset_npages(ps); i++) {
         page *pg = pageset_page(ps, i);
-        int fw = pg->w - th->margin_inner - th->margin_outer;
+        int fx, fy, fw, fh;
+        page_frame(th, pg->w, pg->h, i, &fx, &fy, &fw, &fh);
         int y = pg->h - th->margin_bottom / 2 - fs.line_pitch / 2;
         char num[32];
         snprintf(num, sizeof num, "%zu", i + 1);
@@ -274,21 +403,22 @@ static void add_footers(blocks_ctx *bc, pageset *ps, size_t first)
         ns.align = TEXT_RIGHT;
         doc_text nt = {num, strlen(num), NULL, 0};
         text_block *nb = blocks_text(bc, &nt, &ns, fw / 4);
-        blocks_place(pg, nb, th->margin_inner + fw - fw / 4, y);
+        blocks_place(pg, nb, fx + fw - fw / 4, y);
         text_block_free(nb);
         /* The running title, one line: cut at the first line break. */
         doc_text tt = {label, strlen(label), NULL, 0};
-        text_block *tb = blocks_text(bc, &tt, &fs, fw * 3 / 4 - fs.size * 2);
-        if (text_block_nlines(tb) > 0) {
+        text_block *tb = *label ? blocks_text(bc, &tt, &fs, fw * 3 / 4 - fs.size * 2) : NULL;
+        if (tb && text_block_nlines(tb) > 0) {
             int lx, lw, base;
             text_block_line(tb, 0, &lx, &lw, &base);
             char *txt = text_block_line_text(tb, 0);
-            page_add_line(pg, text_block_layout(tb), 0, th->margin_inner + lx, y + base, lw, fs.line_pitch, txt);
+            page_add_line(pg, text_block_layout(tb), 0, fx + lx, y + base, lw, fs.line_pitch, txt);
             free(txt);
         }
         text_block_free(tb);
-        page_add_rect(pg, th->rule, th->margin_inner, y - fs.size / 2, fw, THEME_PT / 2);
+        page_add_rect(pg, th->rule, fx, y - fs.size / 2, fw, THEME_PT / 2);
     }
+    free(label);
 }
 
 pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handout_opts *opts,
@@ -296,7 +426,7 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
 {
     const doc_meta *meta = doc_get_meta(d);
     pageset *ps = pageset_new();
-    master m = {ps, th, 0, 0};
+    master m = {ps, th, 0, 0, 0};
     theme_paper_size(opts ? opts->paper : th->paper, &m.pw, &m.ph);
 
     blocks_ctx bc = {0};
@@ -313,17 +443,25 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
     size_t cover_pages = pageset_npages(ps);
     size_t nsec = doc_nsections(d);
     int *sec_page = mem_calloc(nsec + 1, sizeof(int));
+    /* How many pages the contents will take, learnt before the body is laid
+     * out (with three-digit page numbers: as wide as any real one), so
+     * that body pages know whether they are rectos or versos. */
+    int ncontents = 0;
+    master sm = m;
+    sm.shift = (int)cover_pages;
+    if (nsec >= 3) {
+        for (size_t s = 0; s < nsec; s++) sec_page[s] = 998;
+        pageset *scratch = pageset_new();
+        sm.ps = scratch;
+        layout_contents(&bc, &sm, sec_page, 0);
+        ncontents = (int)pageset_npages(scratch);
+        pageset_free(scratch);
+    }
+    m.shift = ncontents;
     layout_body(&bc, &m, sec_page);
 
     if (nsec >= 3) {
-        /* First pass: how many pages the contents takes. */
         pageset *scratch = pageset_new();
-        master sm = m;
-        sm.ps = scratch;
-        layout_contents(&bc, &sm, sec_page, 0);
-        int ncontents = (int)pageset_npages(scratch);
-        pageset_free(scratch);
-        scratch = pageset_new();
         sm.ps = scratch;
         layout_contents(&bc, &sm, sec_page, ncontents);
         pageset_splice(ps, cover_pages, scratch);

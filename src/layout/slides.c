@@ -52,11 +52,24 @@ static text_block *fit_title(deck *k, const char *s, text_style st, int width, i
     }
 }
 
+/* A slide with the theme's background colour and, when it has one, its
+ * background image cover-fitted full-bleed under everything. */
 static page *new_slide(deck *k, pageset *ps)
 {
     page *pg = pageset_add_page(ps, k->W, k->H);
     pg->background = k->th->slide_bg;
+    media_info info;
+    if (k->th->slide_bg_image && blocks_probe(k->th->slide_bg_image, &info))
+        page_add_image(pg, k->th->slide_bg_image, &info, 0, 0, k->W, k->H, FIT_COVER, 0.5);
     return pg;
+}
+
+/* The logo: at most 28 pt high and 120 pt wide (a 960 pt slide), in the
+ * bottom-left corner beside the slide number's row. */
+static void slide_logo(deck *k, page *pg)
+{
+    int h = (int)(28 * THEME_PT * k->scale), w = (int)(120 * THEME_PT * k->scale);
+    blocks_logo(&k->bc, pg, k->margin, k->H - k->margin / 4 - h, w, h, false);
 }
 
 static void mark_slide(pageset *ps, const char *title)
@@ -84,9 +97,12 @@ static void title_slide(deck *k, pageset *ps)
     } else {
         pg->background = th->slide_title;
     }
+    /* On the photo's dark band the text is white; on a plain title slide
+     * it is whichever of white and black reads on slides.title. */
+    theme_rgba on = img >= 0 ? 0xffffffff : blocks_text_on(th->slide_title);
     int width = k->W - 2 * k->margin;
     const char *title = meta->title ? meta->title : "";
-    text_style ts = title_style(k, (int)(th->slide_size_title * 1.2 * k->scale), 0xffffffff);
+    text_style ts = title_style(k, (int)(th->slide_size_title * 1.2 * k->scale), on);
     text_block *tb = fit_title(k, title, ts, width, 2, (int)(24 * THEME_PT * k->scale));
     buf sub = BUF_INIT;
     if (meta->date) buf_add(&sub, meta->date);
@@ -96,7 +112,7 @@ static void title_slide(deck *k, pageset *ps)
     ss.line_pitch = (int)(ss.size * 1.4);
     ss.indent = 0;
     ss.align = TEXT_LEFT;
-    ss.color = 0xe6e6e6ff;
+    ss.color = on == 0xffffffff ? 0xe6e6e6ff : 0x333333ff;
     text_block *sb = sub.len ? blocks_plain(&k->bc, sub.s, &ss, width) : NULL;
     int th_h = text_block_height(tb, text_block_nlines(tb));
     int sb_h = sb ? text_block_height(sb, text_block_nlines(sb)) + ss.size : 0;
@@ -112,6 +128,10 @@ static void title_slide(deck *k, pageset *ps)
     page_add_rect(pg, th->slide_accent, k->margin, y - ss.size, 4 * THEME_PT * 16, 4 * THEME_PT);
     blocks_place(pg, tb, k->margin, y);
     if (sb) blocks_place(pg, sb, k->margin, y + th_h + ss.size);
+    {
+        int lh = (int)(36 * THEME_PT * k->scale), lw = (int)(160 * THEME_PT * k->scale);
+        blocks_logo(&k->bc, pg, k->W - k->margin - lw, k->margin, lw, lh, true);
+    }
     text_block_free(tb);
     text_block_free(sb);
     buf_free(&sub);
@@ -157,11 +177,17 @@ static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
     buf t = BUF_INIT;
     buf_add(&t, m->title);
     if (m->count > 0) buf_add(&t, blocks_ui(k->d, "（续）", " (cont.)"));
-    text_style ts = title_style(k, (int)(th->slide_size_title * k->scale), th->slide_title);
-    text_block *tb = fit_title(k, t.s, ts, tw, 2, (int)(22 * THEME_PT * k->scale));
+    bool band = th->slide_title_style == THEME_TITLE_BAND;
+    text_style ts = title_style(k, (int)(th->slide_size_title * k->scale),
+                                band ? blocks_text_on(th->slide_accent) : th->slide_title);
+    /* A band pads its title by a third of the body size on every side. */
+    int pad = band ? k->bc.body_size / 3 : 0;
+    text_block *tb = fit_title(k, t.s, ts, tw - 2 * pad, 2, (int)(22 * THEME_PT * k->scale));
     int y = margin;
-    blocks_place(pg, tb, tx, y);
-    y += text_block_height(tb, text_block_nlines(tb));
+    int tbh = text_block_height(tb, text_block_nlines(tb));
+    if (band) page_add_rect(pg, th->slide_accent, tx, y, tw, tbh + 2 * pad);
+    blocks_place(pg, tb, tx + pad, y + pad);
+    y += tbh + 2 * pad;
     text_block_free(tb);
     mark_slide(m->ps, t.s);
     buf_free(&t);
@@ -195,8 +221,10 @@ static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
         }
     }
     y += k->bc.body_size / 2;
-    page_add_rect(pg, th->slide_accent, tx, y, 3 * THEME_PT * 16, 3 * THEME_PT);
+    if (th->slide_title_style == THEME_TITLE_RULE)
+        page_add_rect(pg, th->slide_accent, tx, y, 3 * THEME_PT * 16, 3 * THEME_PT);
     y += k->bc.body_size / 2;
+    slide_logo(k, pg);
     *fx = tx;
     *fy = y;
     *fw = tw;
@@ -372,6 +400,7 @@ static void closing_slides(deck *k, pageset *ps)
     const char *thanks = blocks_ui(k->d, "谢谢观看", "Thank you");
     for (size_t sl = 0; sl < nslides; sl++) {
         page *pg = new_slide(k, ps);
+        slide_logo(k, pg);
         text_style ts = title_style(k, (int)(th->slide_size_title * 1.2 * k->scale), th->slide_title);
         ts.align = TEXT_CENTER;
         int width = k->W - 2 * k->margin;
@@ -391,7 +420,7 @@ static void closing_slides(deck *k, pageset *ps)
             us.line_pitch = (int)(us.size * 1.35);
             us.indent = 0;
             us.align = TEXT_CENTER;
-            us.color = th->link;
+            us.color = th->slide_link;
             us.autospace_em = 0;
             /* A QR code is scanned from across a room: as large as the
              * slide allows, 150 pt at the least on a 960 pt slide. */
@@ -448,10 +477,23 @@ static void number_slides(deck *k, pageset *ps)
     }
 }
 
-pageset *slides_layout(const doc *d, const theme *th, fontset *fs, const slides_opts *opts,
+pageset *slides_layout(const doc *d, const theme *th_in, fontset *fs, const slides_opts *opts,
                        diag_list *dl)
 {
     const doc_meta *meta = doc_get_meta(d);
+    /* The body text of slides goes through the same blocks code as the
+     * handout, which reads the theme's body colours: give it a view of the
+     * theme with the slide palette in those places (dark slides keep dark
+     * code backgrounds and light rules). */
+    theme view = *th_in;
+    view.text = th_in->slide_text;
+    view.heading_color = th_in->slide_text;
+    view.muted = th_in->slide_muted;
+    view.link = th_in->slide_link;
+    view.code_bg = th_in->slide_code_bg;
+    view.rule = th_in->slide_rule;
+    view.quote_bar = th_in->slide_quote_bar;
+    const theme *th = &view;
     deck k = {0};
     k.d = d;
     k.th = th;

@@ -4,7 +4,8 @@
  *   0  output written (warnings may have been printed)
  *   1  the post could not be rendered (bad front matter, unwritable output)
  *   2  usage error
- *   3  set-up problem (fonts or their configuration missing)
+ *   3  set-up problem (fonts or their configuration missing; a theme
+ *      missing or invalid, or naming fonts that are not installed)
  * `folio batch` (run_batch) adds 130/143 when interrupted; its progress
  * and summary are printed by the batch reporter (src/batch/report.c).
  */
@@ -30,6 +31,7 @@
 #include "layout/impose.h"
 #include "pipeline.h"
 #include "style/theme.h"
+#include "style/themefile.h"
 
 enum { EXIT_WRITTEN = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_SETUP = 3 };
 
@@ -52,6 +54,9 @@ typedef struct options {
     impose_sheet sheet;
     bool sheet_set, marks;
     const char *creep;       /* --creep MM as given */
+    const char *theme;       /* --theme NAME|PATH */
+    const char **theme_dirs; /* -T DIR, in order */
+    size_t ntheme_dirs;
 } options;
 
 static void usage(FILE *fp)
@@ -62,6 +67,7 @@ static void usage(FILE *fp)
           "       folio slides POST.md [-o OUT.pdf] [--aspect 16:9|4:3] [--png DIR]\n"
           "       folio slides POST.md --handout 1|2|3|4|6 [--sheet a4|letter]\n"
           "       folio inspect POST.md [--absolute]\n"
+          "       folio themes [-T DIR]...\n"
           "       folio batch DIR... -o OUTDIR [--formats handout,slides] [-j N] [--force]\n"
           "                   [--shard K/N] [--manifest FILE] [--fail-fast] [--timeout S]\n"
           "                   [--memory MB]   (folio batch --help for details)\n"
@@ -79,6 +85,10 @@ static void usage(FILE *fp)
           "  -q, --quiet           do not print warnings\n"
           "      --allow-outside DIR  let images come from DIR too (repeatable)\n"
           "      --fonts DIR       folio's fonts folder (default: the installed one)\n"
+          "      --theme NAME|PATH a theme by name or YAML file; wins over the post's\n"
+          "                        front matter 'theme:' (default: that, else default)\n"
+          "  -T, --theme-dir DIR   look for themes in DIR first (repeatable); then\n"
+          "                        $XDG_CONFIG_HOME/folio/themes, then folio's themes/\n"
           "      --dump boxes      print the laid-out pages as text instead of writing\n"
           "\n"
           "printing:\n"
@@ -93,7 +103,7 @@ static void usage(FILE *fp)
           "                        3 adds lines for notes)\n"
           "\n"
           "exit status: 0 written, 1 post could not be rendered, 2 usage error,\n"
-          "             3 set-up problem (fonts missing)\n",
+          "             3 set-up problem (fonts missing, theme missing or invalid)\n",
           fp);
 }
 
@@ -166,6 +176,7 @@ static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
     o->allow = mem_calloc((size_t)argc + 1, sizeof *o->allow);
+    o->theme_dirs = mem_calloc((size_t)argc + 1, sizeof *o->theme_dirs);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -235,6 +246,12 @@ static int parse_args(int argc, char **argv, options *o)
                 return usage_error("--handout takes 1, 2, 3, 4 or 6, not '%s'", next ? next : "");
             o->handout_n = (int)n;
             i++;
+        } else if (!strcmp(a, "--theme")) {
+            if (!next) return usage_error("%s needs a theme name or file", a);
+            o->theme = argv[++i];
+        } else if (!strcmp(a, "-T") || !strcmp(a, "--theme-dir")) {
+            if (!next) return usage_error("%s needs a folder", a);
+            o->theme_dirs[o->ntheme_dirs++] = argv[++i];
         } else if (!strcmp(a, "--strict")) {
             o->strict = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -256,8 +273,12 @@ static int parse_args(int argc, char **argv, options *o)
         return EXIT_USAGE;
     }
     if (strcmp(o->command, "handout") && strcmp(o->command, "slides") &&
-        strcmp(o->command, "inspect"))
+        strcmp(o->command, "inspect") && strcmp(o->command, "themes"))
         return usage_error("unknown command '%s'", o->command);
+    if (!strcmp(o->command, "themes")) {
+        if (o->input) return usage_error("unexpected argument '%s'", o->input);
+        return 0;
+    }
     if (!o->input) return usage_error("%s needs a post (a Markdown file)", o->command);
     bool handout = !strcmp(o->command, "handout"), slides = !strcmp(o->command, "slides");
     if (o->impose && !handout) return usage_error("--impose is for handouts");
@@ -295,15 +316,56 @@ static int run_inspect(const options *o, diag_list *dl)
     return report(dl, o) ? EXIT_WRITTEN : EXIT_FAILED;
 }
 
+/* The theme search path: -T folders in order, the user's folder, then
+ * folio's own themes/ (next to the binary, else the source tree). */
+static themefile_cache *theme_cache(const options *o)
+{
+    themefile_cache *tc = themefile_cache_new();
+    for (size_t i = 0; i < o->ntheme_dirs; i++) themefile_cache_add_dir(tc, o->theme_dirs[i]);
+    char *user = themefile_user_dir();
+    if (user) themefile_cache_add_dir(tc, user);
+    free(user);
+    char *bundled = find_data_dir(NULL, "FOLIO_THEMES", "themes");
+    themefile_cache_add_dir(tc, bundled);
+    free(bundled);
+    return tc;
+}
+
+/* folio themes: one line per theme found, name, description, file. */
+static int run_themes(const options *o, diag_list *dl)
+{
+    themefile_cache *tc = theme_cache(o);
+    size_t n;
+    themefile_entry *e = themefile_cache_list(tc, &n, dl);
+    size_t w = 4;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(e[i].name) > w) w = strlen(e[i].name);
+    for (size_t i = 0; i < n; i++)
+        printf("%-*s  %s  (%s)\n", (int)w, e[i].name,
+               e[i].th ? e[i].description : "invalid: see the errors", e[i].file);
+    free(e);
+    themefile_cache_free(tc);
+    return report(dl, o) ? EXIT_WRITTEN : EXIT_SETUP;
+}
+
 static int run_render(const options *o, diag_list *dl)
 {
-    char *fonts_dir = find_data_dir(o->fonts_dir, "FOLIO_FONTS", "fonts");
-    pipeline_env *env = pipeline_env_new(fonts_dir, theme_default(), dl);
-    free(fonts_dir);
-    if (!env) {
+    themefile_cache *tc = theme_cache(o);
+    const theme *th = o->theme ? themefile_cache_get(tc, o->theme, dl) : theme_default();
+    if (!th) {
+        themefile_cache_free(tc);
         report(dl, o);
         return EXIT_SETUP;
     }
+    char *fonts_dir = find_data_dir(o->fonts_dir, "FOLIO_FONTS", "fonts");
+    pipeline_env *env = pipeline_env_new(fonts_dir, th, dl);
+    free(fonts_dir);
+    if (!env) {
+        themefile_cache_free(tc);
+        report(dl, o);
+        return EXIT_SETUP;
+    }
+    pipeline_env_set_themes(env, tc);
     pipeline_job job = {0};
     job.input = o->input;
     job.kind = !strcmp(o->command, "slides") ? PIPELINE_SLIDES : PIPELINE_HANDOUT;
@@ -315,6 +377,7 @@ static int run_render(const options *o, diag_list *dl)
     job.allow_outside = o->allow;
     job.strict = o->strict;
     job.dump = o->dump != NULL;
+    job.theme = o->theme;
     job.booklet = o->impose != NULL;
     job.handout_per_page = o->handout_n;
     job.sheet = o->sheet;
@@ -327,7 +390,7 @@ static int run_render(const options *o, diag_list *dl)
     if (dump.len) fputs(dump.s, stdout);
     buf_free(&dump);
     free(out);
-    if (!report(dl, o)) status = EXIT_FAILED;
+    if (!report(dl, o) && status == EXIT_WRITTEN) status = EXIT_FAILED;
     pipeline_env_free(env);
     return status;
 }
@@ -497,12 +560,15 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc) {
         free(o.allow);
+        free(o.theme_dirs);
         return rc;
     }
     diag_list *dl = diag_list_new();
     if (!strcmp(o.command, "inspect")) rc = run_inspect(&o, dl);
+    else if (!strcmp(o.command, "themes")) rc = run_themes(&o, dl);
     else rc = run_render(&o, dl);
     diag_list_free(dl);
     free(o.allow);
+    free(o.theme_dirs);
     return rc;
 }

@@ -18,30 +18,77 @@
 struct pipeline_env {
     fontset *fs;
     const theme *th;
+    themefile_cache *themes;      /* owned, may be NULL */
+    const theme **checked;        /* themes whose fonts were found */
+    size_t nchecked, checkcap;
 };
+
+/* Every family a theme names must be installed (the theme file names
+ * them; a typo there would otherwise fall back silently). */
+static bool require_fonts(fontset *fs, const theme *th, diag_list *dl)
+{
+    const char *families[] = {th->body.cjk, th->body.latin, th->heading.cjk,
+                              th->heading.latin, th->mono, th->mono_cjk};
+    bool ok = true;
+    for (size_t i = 0; i < sizeof families / sizeof *families; i++)
+        if (families[i] && !fontset_require(fs, families[i], dl)) ok = false;
+    if (!ok && th->file)
+        diag_add(dl, DIAG_NOTE, th->file, 0, 0, "theme '%s' names these fonts", th->name);
+    return ok;
+}
 
 pipeline_env *pipeline_env_new(const char *fonts_dir, const theme *th, diag_list *dl)
 {
     fontset *fs = fontset_new(fonts_dir, dl);
     if (!fs) return NULL;
-    const char *families[] = {th->body.cjk, th->body.latin, th->heading.cjk,
-                              th->heading.latin, th->mono, th->mono_cjk};
-    for (size_t i = 0; i < sizeof families / sizeof *families; i++)
-        if (families[i] && !fontset_require(fs, families[i], dl)) {
-            fontset_free(fs);
-            return NULL;
-        }
+    if (!require_fonts(fs, th, dl)) {
+        fontset_free(fs);
+        return NULL;
+    }
     pipeline_env *env = mem_calloc(1, sizeof *env);
     env->fs = fs;
     env->th = th;
+    MEM_PUSH(env->checked, env->nchecked, env->checkcap) = th;
     return env;
+}
+
+void pipeline_env_set_themes(pipeline_env *env, themefile_cache *tc)
+{
+    themefile_cache_free(env->themes);
+    env->themes = tc;
 }
 
 void pipeline_env_free(pipeline_env *env)
 {
     if (!env) return;
     fontset_free(env->fs);
+    themefile_cache_free(env->themes);
+    free(env->checked);
     free(env);
+}
+
+/* The job's theme: --theme, else the post's front matter, else the env's.
+ * NULL with an error when it cannot be loaded or its fonts are missing. */
+static const theme *job_theme(pipeline_env *env, const pipeline_job *job, const doc *d,
+                              diag_list *dl)
+{
+    const char *name = job->theme ? job->theme : doc_get_meta(d)->theme;
+    if (!name || !env->themes) return env->th;
+    diag_list *tl = diag_list_new();
+    const theme *th = themefile_cache_get(env->themes, name, tl);
+    if (!th && !job->theme) {
+        /* Say which post asked for it. */
+        diag_add(dl, DIAG_ERROR, job->input, 0, 0,
+                 "front matter names theme '%s', which cannot be loaded", name);
+    }
+    diag_move(dl, tl);
+    diag_list_free(tl);
+    if (!th) return NULL;
+    for (size_t i = 0; i < env->nchecked; i++)
+        if (env->checked[i] == th) return th;
+    if (!require_fonts(env->fs, th, dl)) return NULL;
+    MEM_PUSH(env->checked, env->nchecked, env->checkcap) = th;
+    return th;
 }
 
 fontset *pipeline_env_fonts(pipeline_env *env) { return env->fs; }
@@ -83,7 +130,13 @@ int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, d
 {
     pipeline_result r = {0};
     int status = PIPELINE_OK;
-    const theme *th = env->th;
+    const theme *th = job_theme(env, job, d, dl);
+    if (!th) {
+        r.warnings = (int)diag_warnings(dl);
+        r.errors = (int)diag_errors(dl);
+        if (res) *res = r;
+        return PIPELINE_SETUP;
+    }
     pageset *ps = NULL;
     if (job->kind == PIPELINE_SLIDES) {
         slides_opts so = {job->aspect};

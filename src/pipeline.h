@@ -18,6 +18,7 @@
 #include "layout/slides.h"
 #include "style/fonts.h"
 #include "style/theme.h"
+#include "style/themefile.h"
 
 typedef enum { PIPELINE_HANDOUT, PIPELINE_SLIDES } pipeline_kind;
 
@@ -36,6 +37,11 @@ typedef struct pipeline_env pipeline_env;
  * pipeline_env_free()), or NULL with an error appended. */
 pipeline_env *pipeline_env_new(const char *fonts_dir, const theme *th, diag_list *dl);
 void pipeline_env_free(pipeline_env *env);
+/* Where themes named by a job (--theme) or a post (front matter `theme:`)
+ * are found; takes ownership of tc (freed with the env).  Without one,
+ * every job uses the env's theme.  A theme is loaded once and its font
+ * families checked once, whatever the number of posts naming it. */
+void pipeline_env_set_themes(pipeline_env *env, themefile_cache *tc);
 fontset *pipeline_env_fonts(pipeline_env *env);  /* borrowed */
 const theme *pipeline_env_theme(const pipeline_env *env); /* borrowed */
 
@@ -47,6 +53,8 @@ typedef struct pipeline_job {
     bool paper_set;               /* else the theme's */
     slides_aspect aspect;         /* slides */
     const char *png_dir;          /* slides: previews, may be NULL */
+    const char *theme;            /* NAME|PATH: wins over the post's front matter
+                                     `theme:`; NULL = the post's, else the env's */
     int png_width;                /* 0 = 1280 */
     const char *const *allow_outside; /* NULL-terminated, may be NULL */
     bool strict;                  /* warnings fail the post */
@@ -66,8 +74,10 @@ typedef struct pipeline_result {
     int warnings, errors;
 } pipeline_result;
 
-/* Runs one job.  Returns PIPELINE_OK or PIPELINE_FAILED; diagnostics go
- * to dl (never printed), the box dump to dump when job->dump is set. */
+/* Runs one job.  Returns PIPELINE_OK, PIPELINE_FAILED, or PIPELINE_SETUP
+ * when the theme it names cannot be loaded or its fonts are missing;
+ * diagnostics go to dl (never printed), the box dump to dump when
+ * job->dump is set. */
 int pipeline_run(pipeline_env *env, const pipeline_job *job, diag_list *dl, buf *dump,
                  pipeline_result *res);
 

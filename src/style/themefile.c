@@ -226,12 +226,13 @@ size_t themefile_distance(const char *a, const char *b)
     return d;
 }
 
-/* The closest candidate within a third of the word's length (at least 1,
- * at most 3 edits): close enough to be a typo, not a different word. */
+/* The closest candidate within a third of the word's length (1 edit for
+ * words up to 3 letters, else 2 to 3, so a swapped pair like "rigth" is
+ * caught): close enough to be a typo, not a different word. */
 static const char *closest(const char *word, const char *const *cands, size_t n)
 {
-    size_t limit = strlen(word) / 3;
-    if (limit < 1) limit = 1;
+    size_t len = strlen(word);
+    size_t limit = len <= 3 ? 1 : len / 3 < 2 ? 2 : len / 3;
     if (limit > 3) limit = 3;
     const char *best = NULL;
     size_t bd = limit + 1;
@@ -553,12 +554,9 @@ static void unknown_key(pctx *p, const yaml_node_t *kn, const char *section, con
                 hint = elsewhere;
                 break;
             }
-    char where[80] = "";
-    if (*section) snprintf(where, sizeof where, " in '%s'", section);
-    if (hint)
-        perr(p, kn, DIAG_ERROR, "unknown key '%s'%s; did you mean '%s'?", key, where, hint);
-    else
-        perr(p, kn, DIAG_ERROR, "unknown key '%s'%s", key, where);
+    if (hint) perr(p, kn, DIAG_ERROR, "unknown key '%s'; did you mean '%s'?", key, hint);
+    else if (*section) perr(p, kn, DIAG_ERROR, "unknown key '%s' in '%s'", key, section);
+    else perr(p, kn, DIAG_ERROR, "unknown key '%s'", key);
 }
 
 static void add_value(parsed *pf, const value *v)
@@ -882,6 +880,7 @@ static theme *resolve(parsed **chain, size_t n)
     for (size_t i = n; i-- > 0;)
         for (size_t j = 0; j < chain[i]->nvals; j++) {
             const value *v = &chain[i]->vals[j];
+            if (v->key == ki_size || v->key == ki_slide) continue;   /* final already */
             set_field(th, &keys[v->key], v, th->size_body, th->slide_size_body);
             set[v->key] = true;
         }

@@ -10,7 +10,8 @@
 # incremental/cold time ratio and the peak resident memory of a worker
 # (getrusage of each reaped worker, as folio batch reports it).  Needs
 # ~25 MB of temporary space per corpus copy.  Timing lives here, never in
-# tests.
+# tests.  Other processes on the machine skew the -j2 figure most: each
+# run line shows the load average (about j when the machine is quiet).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 3
 folio=build/folio posts=500 runs=3 formats=handout,slides shared=${FOLIO_SHARED:-../shared}
@@ -69,8 +70,8 @@ for j in 1 2; do
         echo "$t1 - $t0" | bc -l >>"$work/cold$j"
         echo "$t2 - $t1" | bc -l >>"$work/inc$j"
         sed -n 's/^peak memory of a worker: \([0-9]*\) MB/\1/p' "$work/log" >>"$work/rss$j"
-        printf -- '-j%d run %d: cold %.2f s, incremental %.3f s\n' $j $r \
-            "$(tail -n 1 "$work/cold$j")" "$(tail -n 1 "$work/inc$j")"
+        printf -- '-j%d run %d: cold %.2f s, incremental %.3f s (load average %s)\n' $j $r \
+            "$(tail -n 1 "$work/cold$j")" "$(tail -n 1 "$work/inc$j")" "$(cut -d' ' -f1-3 /proc/loadavg)"
     done
     cold[$j]=$(median <"$work/cold$j")
     inc[$j]=$(median <"$work/inc$j")

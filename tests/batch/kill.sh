@@ -38,7 +38,8 @@ check "every post has both PDFs" test "$(find "$out" -name '*.pdf' | wc -l)" -eq
 # SIGTERM: stops, says so, leaves no temporary, and the next run finishes.
 "$folio" batch "$arc" -o "$out" -j2 --force >"$work/log3" 2>&1 &
 pid=$!
-sleep 1
+# Once the first post is done, six or more are still to come.
+for _ in $(seq 600); do grep -q '^ok ' "$work/log3" && break; sleep 0.1; done
 kill -TERM $pid
 wait $pid
 rc=$?

@@ -209,7 +209,7 @@ static void layout_body(blocks_ctx *bc, master *m, int *sec_page)
                     doc_block_at(d, next)->image == sec->photo;
         int gap = bc->body_size * 3 / 2;
         int pw = (int)(fw * th->photo_width), tw = fw - pw - gap;
-        int xoff = th->photo == THEME_PHOTO_LEFT ? pw + gap : 0;
+        int xoff = side && th->photo == THEME_PHOTO_LEFT ? pw + gap : 0;
         int side_h = 0;
         if (side) side_h = blocks_image_box(bc, NULL, sec->photo, 0, 0, pw, (int)(fh * th->photo_max_height));
         text_block *tb = blocks_text(bc, &hb->text, &hs, side ? tw : fw);

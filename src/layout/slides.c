@@ -85,7 +85,9 @@ static void title_slide(deck *k, pageset *ps)
 {
     const doc_meta *meta = doc_get_meta(k->d);
     const theme *th = k->th;
-    page *pg = new_slide(k, ps);
+    /* No background image here: the cover photo or slides.title fills it. */
+    page *pg = pageset_add_page(ps, k->W, k->H);
+    pg->background = th->slide_bg;
     int img = blocks_cover_image(k->d);
     if (img >= 0) {
         const doc_image *im = doc_image_at(k->d, (size_t)img);

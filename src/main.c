@@ -413,7 +413,9 @@ static void batch_usage(FILE *fp)
           "      --shard K/N       render only shard K of N (a cluster: see docs/cluster.md)\n"
           "      --manifest FILE   default OUTDIR/manifest.jsonl, with --shard\n"
           "                        OUTDIR/manifest-K-of-N.jsonl\n"
-          "      --theme NAME      the theme (default: the built-in one)\n"
+          "      --theme NAME|PATH a theme for every post (default: each post's front\n"
+          "                        matter 'theme:', else default)\n"
+          "  -T, --theme-dir DIR   look for themes in DIR first (repeatable)\n"
           "      --fail-fast       stop at the first failed post\n"
           "      --timeout S       seconds a post may take before it is killed (default 60, 0: none)\n"
           "      --memory MB       address space a worker may use (default 1024, 0: none)\n"
@@ -452,6 +454,8 @@ static int run_batch(int argc, char **argv)
     bo.memory_mb = 1024;
     bool merge = false;
     const char *theme_name = NULL;
+    const char **theme_dirs = mem_calloc((size_t)argc + 1, sizeof *theme_dirs);
+    size_t ntheme_dirs = 0;
     int rc = 0;
     for (int i = 2; i < argc && !rc; i++) {
         const char *a = argv[i];
@@ -502,8 +506,11 @@ static int run_batch(int argc, char **argv)
             if (!next) rc = usage_error("%s needs a file name", a);
             else bo.manifest = argv[++i];
         } else if (!strcmp(a, "--theme")) {
-            if (!next) rc = usage_error("%s needs a theme name", a);
+            if (!next) rc = usage_error("%s needs a theme name or file", a);
             else theme_name = argv[++i];
+        } else if (!strcmp(a, "-T") || !strcmp(a, "--theme-dir")) {
+            if (!next) rc = usage_error("%s needs a folder", a);
+            else theme_dirs[ntheme_dirs++] = argv[++i];
         } else if (!strcmp(a, "--fonts")) {
             if (!next) rc = usage_error("%s needs a folder", a);
             else bo.fonts_dir = argv[++i];
@@ -525,17 +532,23 @@ static int run_batch(int argc, char **argv)
     if (!rc && !ndirs)
         rc = usage_error(merge ? "--merge-manifests needs manifests to merge"
                                : "batch needs a folder of posts");
-    /* TODO(#4): look the theme up once themes load from themes/. */
-    bo.th = theme_default();
-    if (!rc && theme_name && strcmp(theme_name, "default") &&
-        strcmp(theme_name, bo.th->name ? bo.th->name : ""))
-        rc = usage_error("unknown theme '%s'", theme_name);
     if (rc) {
         free(dirs);
+        free(theme_dirs);
         return rc;
     }
     diag_list *dl = diag_list_new();
-    if (merge) {
+    options to = {0};
+    to.theme_dirs = theme_dirs;
+    to.ntheme_dirs = ntheme_dirs;
+    themefile_cache *tc = merge ? NULL : theme_cache(&to);
+    bo.th = theme_name && tc ? themefile_cache_get(tc, theme_name, dl) : theme_default();
+    bo.theme = theme_name;
+    bo.themes = tc;
+    if (!merge && !bo.th) {
+        themefile_cache_free(tc);
+        rc = EXIT_SETUP;
+    } else if (merge) {
         rc = batch_merge_manifests(dirs, ndirs, bo.outdir, dl) ? EXIT_WRITTEN : EXIT_FAILED;
     } else {
         char *fonts_dir = find_data_dir(bo.fonts_dir, "FOLIO_FONTS", "fonts");
@@ -550,6 +563,7 @@ static int run_batch(int argc, char **argv)
     diag_print(dl, stderr, false);
     diag_list_free(dl);
     free(dirs);
+    free(theme_dirs);
     return rc;
 }
 

@@ -175,9 +175,28 @@ static uint64_t global_hash(const batch_opts *o, const state *s)
     hash_init(&h, 0);
     hash_update_str(&h, "folio batch 1");
     hash_update_str(&h, FOLIO_VERSION);
-    /* TODO(#4): hash the theme file's bytes once themes are loaded from
-     * YAML; the built-in theme changes only with FOLIO_VERSION. */
+    /* Themes: --theme, and the bytes of every theme file on the search
+     * path, since any post may name any of them in its front matter (a
+     * few small YAML files, read once per run).  The built-in default
+     * changes only with FOLIO_VERSION. */
+    hash_update_str(&h, o->theme ? o->theme : "");
     hash_update_str(&h, o->th && o->th->name ? o->th->name : "default");
+    if (o->theme && strchr(o->theme, '/')) {
+        uint64_t th = 0;
+        if (hash_file(o->theme, &th)) hash_update_u64(&h, th);
+    }
+    if (o->themes) {
+        diag_list *ignored = diag_list_new();   /* reported when a post uses the theme */
+        size_t n = 0;
+        themefile_entry *e = themefile_cache_list(o->themes, &n, ignored);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t th = 0;
+            hash_update_str(&h, e[i].name);
+            if (e[i].file && hash_file(e[i].file, &th)) hash_update_u64(&h, th);
+        }
+        free(e);
+        diag_list_free(ignored);
+    }
     char *conf = join(o->fonts_dir ? o->fonts_dir : "", "fonts.conf");
     uint64_t fh = 0;
     if (!hash_file(conf, &fh)) fh = 0;
@@ -312,6 +331,7 @@ static void render_post(void *ctx, size_t task, buf *reply)
             job.input = p->path;
             job.output = abs;
             job.kind = s->formats[f].pk;
+            job.theme = s->o->theme;
             pipeline_result res;
             if (pipeline_run_doc(s->env, &job, d, dl, NULL, &res) == PIPELINE_OK) {
                 pages += res.pages;
@@ -457,12 +477,14 @@ int batch_run(const batch_opts *o, diag_list *dl)
     if (ok) ok = discover_finish(posts, dl);
     if (!ok) {
         discover_free(posts);
+        themefile_cache_free(o->themes);
         return PIPELINE_USAGE;
     }
     if (!mkdir_p(o->outdir)) {
         diag_add(dl, DIAG_ERROR, o->outdir, 0, 0, "cannot create the output folder: %s",
                  strerror(errno));
         discover_free(posts);
+        themefile_cache_free(o->themes);
         return PIPELINE_SETUP;
     }
     s.roots = mem_calloc(o->ndirs + 1, sizeof *s.roots);
@@ -505,12 +527,15 @@ int batch_run(const batch_opts *o, diag_list *dl)
     tot.other_shards = other_shards;
     tot.manifest = mpath;
 
+    themefile_cache *themes = o->themes;
     if (s.ntodo) {
         s.env = pipeline_env_new(o->fonts_dir, o->th, dl);
         if (!s.env) {
             status = PIPELINE_SETUP;
             goto finish;
         }
+        if (themes) pipeline_env_set_themes(s.env, themes);
+        themes = NULL;
         int jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
         if (jobs < 1) jobs = 1;
         if ((size_t)jobs > s.ntodo) jobs = (int)s.ntodo;
@@ -618,6 +643,7 @@ finish:
         else if (failed || tot.not_run) status = PIPELINE_FAILED;
     }
     report_free(rep);
+    themefile_cache_free(themes);
     pipeline_env_free(s.env);
     diag_list_free(mdl);
     manifest_free(old);

@@ -18,6 +18,7 @@
 
 #include "base/diag.h"
 #include "style/theme.h"
+#include "style/themefile.h"
 
 typedef struct batch_opts {
     const char *const *dirs;  /* archive folders */
@@ -30,7 +31,9 @@ typedef struct batch_opts {
     unsigned shard_k, shard_n;/* render shard k of n (1-based); n = 0: all */
     const char *manifest;     /* NULL: OUTDIR/manifest.jsonl (manifest-K-of-N.jsonl for a shard) */
     const char *fonts_dir;
-    const theme *th;
+    const theme *th;          /* the env's theme: --theme's, else the default */
+    const char *theme;        /* --theme NAME|PATH (wins over front matter), or NULL */
+    themefile_cache *themes;  /* the theme search path; batch_run() takes ownership */
     int timeout_s;            /* per post; 0 = none */
     long memory_mb;           /* per worker; 0 = none */
     FILE *out;                /* where progress and the summary go */

@@ -45,7 +45,7 @@ static char *new_dir(void)
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
-    char path[512];
+    char path[1100];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *fp = fopen(path, "w");
     fputs(text, fp);

@@ -44,6 +44,8 @@ text_style blocks_body_style(const blocks_ctx *bc)
     st.lang = post_lang(bc);
     st.autospace_em = th->autospace_em;
     st.emphasis = th->cjk_emphasis;
+    st.emphasis_weight = th->cjk_emphasis_weight;
+    st.punct = th->cjk_punct;
     return st;
 }
 
@@ -93,12 +95,19 @@ text_block *blocks_text(blocks_ctx *bc, const doc_text *t, const text_style *st,
 void blocks_place(page *pg, const text_block *tb, int x, int y)
 {
     int pitch = text_block_height(tb, 1);
+    size_t ndots;
+    const text_dot *dots = text_block_dots(tb, &ndots);
+    int ds = text_block_dot_size(tb), drop = text_block_dot_drop(tb);
     for (int i = 0; i < text_block_nlines(tb); i++) {
         int lx, lw, base;
         text_block_line(tb, i, &lx, &lw, &base);
         char *txt = text_block_line_text(tb, i);
         page_add_line(pg, text_block_layout(tb), i, x + lx, y + i * pitch + base, lw, pitch, txt);
         free(txt);
+        for (size_t d = 0; d < ndots; d++)
+            if (dots[d].line == i)
+                page_add_rect(pg, text_block_color(tb), x + lx + dots[d].x - ds / 2,
+                              y + i * pitch + base + drop - ds / 2, ds, ds);
     }
 }
 

@@ -153,6 +153,13 @@ void flow_text(flow *f, const text_block *tb, int x, const flow_decor *decor)
             char *txt = text_block_line_text(tb, i);
             page_add_line(pg, layout, i, f->fx + x + lx, top + base, lw, pitch, txt);
             free(txt);
+            size_t ndots;
+            const text_dot *dots = text_block_dots(tb, &ndots);
+            int ds = text_block_dot_size(tb), drop = text_block_dot_drop(tb);
+            for (size_t d = 0; d < ndots; d++)
+                if (dots[d].line == i)
+                    page_add_rect(pg, text_block_color(tb), f->fx + x + lx + dots[d].x - ds / 2,
+                                  top + base + drop - ds / 2, ds, ds);
             for (size_t l = 0; l < nlinks; l++) {
                 if (links[l].line != i) continue;
                 page_add_link(pg, links[l].href, NULL, f->fx + x + lx + links[l].x0, top,

@@ -43,7 +43,18 @@ typedef struct text_style {
     const char *lang;         /* post language tag */
     double autospace_em;      /* Han–Latin gap in em, 0 = off */
     theme_cjk_emphasis emphasis;
+    int emphasis_weight;      /* EMPH_BOLD: weight of emphasised CJK text (0 = 700) */
+    theme_punct punct;        /* full-width, 开明式 or half-width marks */
 } text_style;
+
+/* An emphasis dot (着重号) under a character of line `line`, centred at x
+ * (Pango units from the line's origin).  Dots are drawn by whoever places
+ * the line, size text_block_dot_size() square, its centre dot_drop below
+ * the baseline. */
+typedef struct text_dot {
+    int line;
+    int x;
+} text_dot;
 
 typedef struct text_link {
     int line;                 /* line index */
@@ -75,6 +86,14 @@ const text_link *text_block_links(const text_block *tb, size_t *n);
 /* Characters no installed font can draw, as a new UTF-8 string of
  * distinct characters (NULL when none), owned by the caller. */
 char *text_block_missing_chars(const text_block *tb);
+/* Emphasis dots, borrowed; their size and how far below the baseline
+ * their centre sits (Pango units). */
+const text_dot *text_block_dots(const text_block *tb, size_t *n);
+int text_block_dot_size(const text_block *tb);
+int text_block_dot_drop(const text_block *tb);
+/* The block's text colour (dots are drawn in it). */
+theme_rgba text_block_color(const text_block *tb);
+
 /* Widest line's natural width (for shrink-to-fit decisions). */
 int text_block_max_width(const text_block *tb);
 

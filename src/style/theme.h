@@ -29,10 +29,10 @@ typedef enum { THEME_PHOTO_TOP, THEME_PHOTO_LEFT, THEME_PHOTO_RIGHT } theme_phot
 /* Slide titles: an accent rule under them, nothing, or an accent band
  * behind them. */
 typedef enum { THEME_TITLE_RULE, THEME_TITLE_PLAIN, THEME_TITLE_BAND } theme_title_style;
-/* Chinese punctuation style (clreq §3.1.5): full-width everywhere (全角式),
- * 开明式 (full stops full, other marks half-width), or half-width marks
- * everywhere but at sentence ends (半角式).  Stored for the CJK text engine;
- * layout does not read it yet (issue #4 hands it over). */
+/* Chinese punctuation style (clreq §3.1.5): full-width everywhere (全角式,
+ * adjacent marks still compressed), 开明式 (the sentence-ending 。？！
+ * full-width, every other mark half-width), or half-width marks everywhere
+ * (半角式).  Applied by layout/text.c with the fonts' `halt` feature. */
 typedef enum { THEME_PUNCT_FULL, THEME_PUNCT_KAIMING, THEME_PUNCT_HALF } theme_punct;
 
 typedef struct theme_font {
@@ -62,7 +62,7 @@ typedef struct theme {
     double heading_line_height;
     int heading_weight;        /* Pango weight, 700 bold */
     theme_cjk_emphasis cjk_emphasis;
-    int cjk_emphasis_weight;   /* weight of emphasised Han text (stored for text.c) */
+    int cjk_emphasis_weight;   /* weight of emphasised Han text with EMPH_BOLD */
 
     /* colours */
     theme_rgba text, muted, accent, link, rule, code_bg, quote_bar,
@@ -75,7 +75,7 @@ typedef struct theme {
 
     /* Chinese typesetting */
     double autospace_em;       /* Han–Latin gap, in em; 0 turns it off */
-    theme_punct cjk_punct;     /* stored for the CJK text engine */
+    theme_punct cjk_punct;     /* punctuation style, see theme_punct */
 
     /* handout */
     double photo_max_height;   /* talk photos: fraction of the text area height */

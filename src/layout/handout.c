@@ -29,7 +29,8 @@ typedef struct master {
 
 /* The text frame of the page with final index i.  Odd pages (i even) are
  * rectos, bound on the left, so the inner margin is on the left there and
- * on the right of versos.  A body-width cap narrows the column, centred. */
+ * on the right of versos.  A body-width cap narrows the column, centred,
+ * and the grid rounds it down to whole em. */
 static void page_frame(const theme *th, int pw, int ph, size_t i, int *fx, int *fy, int *fw,
                        int *fh)
 {
@@ -41,6 +42,13 @@ static void page_frame(const theme *th, int pw, int ph, size_t i, int *fx, int *
     if (th->body_width > 0 && th->body_width < *fw) {
         *fx += (*fw - th->body_width) / 2;
         *fw = th->body_width;
+    }
+    /* On the grid: the column narrows to a whole number of body em,
+     * centred, so that forty characters fill a line exactly. */
+    if (th->grid && th->size_body > 0) {
+        int w = *fw / th->size_body * th->size_body;
+        *fx += (*fw - w) / 2;
+        *fw = w;
     }
     *fy = th->margin_top;
     *fh = ph - th->margin_top - th->margin_bottom;

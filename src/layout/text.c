@@ -229,12 +229,17 @@ static void punctuation_style(PangoAttrList *al, const char *s, size_t len, them
 
 static void kinsoku(PangoAttrList *al, const char *s, size_t len)
 {
+    /* prev_at: the last character that is not a space; a no-start mark
+     * after spaces ("演讲 ——《面向") stays with it too, spaces and all. */
     size_t i = 0, prev_at = 0;
-    bool have_prev = false;
+    bool have_prev = false, after_space = false;
     while (i < len) {
         size_t adv;
         uint32_t cp = utf8_decode(s + i, len - i, &adv);
-        if (have_prev && no_line_start(cp) && !utf8_is_space(cp))
+        /* ASCII marks only hold to a character right before them: "a . b"
+         * may break at its spaces (dot leaders, English). */
+        bool adjacent = have_prev && !after_space;
+        if (no_line_start(cp) && !utf8_is_space(cp) && (cp >= 0x80 ? have_prev : adjacent))
             insert(al, pango_attr_allow_breaks_new(FALSE), prev_at, i + adv);
         if (no_line_end(cp) && i + adv < len) {
             size_t adv2;
@@ -242,12 +247,13 @@ static void kinsoku(PangoAttrList *al, const char *s, size_t len)
             if (!utf8_is_space(next))
                 insert(al, pango_attr_allow_breaks_new(FALSE), i, i + adv + adv2);
         }
-        if (!utf8_is_space(cp)) {
+        if (cp == '\n') {
+            have_prev = false;
+        } else if (!utf8_is_space(cp)) {
             prev_at = i;
             have_prev = true;
-        } else {
-            have_prev = false;
         }
+        after_space = utf8_is_space(cp);
         i += adv;
     }
 }

@@ -15,6 +15,9 @@ static const theme default_theme = {
     .margin_inner = THEME_MM(22),
     .margin_outer = THEME_MM(22),
     .body_width = 0,
+    /* A column of whole em lets plain Chinese lines fill it exactly, with
+     * no justification at all (docs/cjk.md §6). */
+    .grid = true,
     .body = {"Noto Serif CJK SC", "Noto Serif"},
     .heading = {"Noto Sans CJK SC", "Noto Sans"},
     .mono = "Noto Sans Mono",

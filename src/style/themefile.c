@@ -79,6 +79,7 @@ static const char *const photo_names[] = {"top", "left", "right", NULL};
 static const char *const side_names[] = {"left", "right", NULL};     /* bool right */
 static const char *const title_names[] = {"rule", "plain", "band", NULL};
 static const char *const punct_names[] = {"full", "kaiming", "half", NULL};
+static const char *const grid_names[] = {"none", "em", NULL};       /* bool grid */
 
 #define O(f) offsetof(theme, f)
 static const keydef keys[] = {
@@ -92,6 +93,7 @@ static const keydef keys[] = {
     {"page", "margin-inner", T_LEN, F_INT, O(margin_inner), NULL, 0, 0, false},
     {"page", "margin-outer", T_LEN, F_INT, O(margin_outer), NULL, 0, 0, false},
     {"page", "body-width", T_LEN, F_INT, O(body_width), NULL, 0, 0, false},
+    {"page", "grid", T_ENUM, F_BOOL, O(grid), grid_names, 0, 0, false},
     {"fonts", "body", T_FONT, F_STR, O(body.cjk), NULL, 0, 0, false},
     {"fonts", "body-latin", T_FONT, F_STR, O(body.latin), NULL, 0, 0, false},
     {"fonts", "heading", T_FONT, F_STR, O(heading.cjk), NULL, 0, 0, false},

@@ -1,6 +1,7 @@
 /* draw: one page of boxes onto a cairo context, for PDF and PNG alike.
  *
- * Text lines are drawn from their shaped Pango lines (no shaping here);
+ * Text lines are drawn from their shaped Pango lines (no shaping here),
+ * through subset.c for PDF so that CJK faces are embedded as tight subsets;
  * images through the image cache, which embeds JPEGs as they are on vector
  * surfaces and decodes them only for pixels; QR codes from libqrencode's
  * module matrix with the standard's four-module quiet zone.
@@ -75,7 +76,7 @@ void draw_placed_matrix(const box *b, cairo_matrix_t *m)
     cairo_matrix_scale(m, s, s);
 }
 
-static void draw_placed(cairo_t *cr, const box *b, image_cache *ic, bool vector,
+static void draw_placed(cairo_t *cr, const box *b, image_cache *ic, subset *ss, bool vector,
                         const char *diag_file, diag_list *dl)
 {
     cairo_save(cr);
@@ -88,11 +89,11 @@ static void draw_placed(cairo_t *cr, const box *b, image_cache *ic, bool vector,
      * whole cell. */
     cairo_rectangle(cr, 0, 0, PT(b->placed->w), PT(b->placed->h));
     cairo_clip(cr);
-    draw_page(cr, b->placed, ic, vector, diag_file, dl);
+    draw_page(cr, b->placed, ic, ss, vector, diag_file, dl);
     cairo_restore(cr);
 }
 
-void draw_page(cairo_t *cr, const page *pg, image_cache *ic, bool vector,
+void draw_page(cairo_t *cr, const page *pg, image_cache *ic, subset *ss, bool vector,
                const char *diag_file, diag_list *dl)
 {
     if (pg->background) {
@@ -111,8 +112,7 @@ void draw_page(cairo_t *cr, const page *pg, image_cache *ic, bool vector,
             PangoLayoutLine *line = pango_layout_get_line_readonly(b->layout, b->line);
             if (!line) break;
             cairo_set_source_rgb(cr, 0, 0, 0);
-            cairo_move_to(cr, PT(b->x), PT(b->y));
-            pango_cairo_show_layout_line(cr, line);
+            subset_show_line(ss, cr, line, b->x, b->y);
             break;
         }
         case BOX_IMAGE: {
@@ -136,7 +136,7 @@ void draw_page(cairo_t *cr, const page *pg, image_cache *ic, bool vector,
             draw_qr(cr, b);
             break;
         case BOX_PLACED:
-            draw_placed(cr, b, ic, vector, diag_file, dl);
+            draw_placed(cr, b, ic, ss, vector, diag_file, dl);
             break;
         case BOX_LINK:
         case BOX_DEST:

@@ -22,6 +22,7 @@
 #include "base/mem.h"
 #include "render/draw.h"
 #include "render/image.h"
+#include "render/subset.h"
 
 #define PT(v) ((double)(v) / 1024.0)
 
@@ -308,11 +309,12 @@ bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_
 
     cairo_t *cr = cairo_create(s);
     image_cache *ic = image_cache_new();
+    subset *ss = subset_new(ps);
     for (size_t i = 0; i < n; i++) {
         const page *pg = pageset_page_const(ps, i);
         cairo_pdf_surface_set_size(s, PT(pg->w), PT(pg->h));
         if (pg->label) cairo_pdf_surface_set_page_label(s, pg->label);
-        draw_page(cr, pg, ic, true, diag_file, dl);
+        draw_page(cr, pg, ic, ss, true, diag_file, dl);
         tag_page(cr, pg);
         cairo_show_page(cr);
     }
@@ -322,6 +324,7 @@ bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     image_cache_free(ic);
+    subset_free(ss);
     if (st != CAIRO_STATUS_SUCCESS) {
         buf_free(&pdf);
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write PDF: %s", cairo_status_to_string(st));

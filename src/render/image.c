@@ -60,6 +60,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <webp/decode.h>
+#include <zlib.h>
 
 #include "base/file.h"
 #include "base/mem.h"
@@ -79,6 +80,9 @@ typedef struct cache_entry {
 struct image_cache {
     cache_entry *items;
     size_t n, cap;
+    bool png_passthrough;
+    image_png *pngs;            /* idat and palette owned */
+    size_t npngs, pngcap;
 };
 
 image_cache *image_cache_new(void)
@@ -93,6 +97,11 @@ void image_cache_free(image_cache *c)
         free(c->items[i].path);
         if (c->items[i].surface) cairo_surface_destroy(c->items[i].surface);
     }
+    for (size_t i = 0; i < c->npngs; i++) {
+        free((void *)c->pngs[i].idat);
+        free((void *)c->pngs[i].palette);
+    }
+    free(c->pngs);
     free(c->items);
     free(c);
 }
@@ -105,15 +114,26 @@ bool image_decode_size_ok(const media_info *info)
 
 /* ---- helpers ---- */
 
-/* Attaches the id "folio-<format>-<fnv64>-<length>" to s. */
-static void set_unique_id(cairo_surface_t *s, const unsigned char *data, size_t len,
-                          media_format f)
+void image_cache_set_png_passthrough(image_cache *c, bool on) { c->png_passthrough = on; }
+size_t image_cache_npng(const image_cache *c) { return c->npngs; }
+const image_png *image_cache_png(const image_cache *c, size_t i) { return &c->pngs[i]; }
+
+/* The id "folio-<format>-<fnv64>-<length>" of a file's bytes; returns its
+ * length. */
+static int unique_id(const unsigned char *data, size_t len, media_format f, char *id, size_t idsz)
 {
     uint64_t h = 0xcbf29ce484222325u;   /* FNV-1a 64 offset basis and prime */
     for (size_t i = 0; i < len; i++) h = (h ^ data[i]) * 0x100000001b3u;
+    return snprintf(id, idsz, "folio-%s-%016llx-%zu", media_format_name(f),
+                    (unsigned long long)h, len);
+}
+
+/* Attaches unique_id() to s. */
+static void set_unique_id(cairo_surface_t *s, const unsigned char *data, size_t len,
+                          media_format f)
+{
     char id[80];
-    int n = snprintf(id, sizeof id, "folio-%s-%016llx-%zu", media_format_name(f),
-                     (unsigned long long)h, len);
+    int n = unique_id(data, len, f, id, sizeof id);
     unsigned char *copy = mem_alloc((size_t)n + 1);
     memcpy(copy, id, (size_t)n + 1);
     cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, copy, (unsigned long)n, free, copy);
@@ -330,6 +350,162 @@ static cairo_surface_t *png_decode(const unsigned char *data, size_t len, char *
     return s;
 }
 
+/* ---- PNG passthrough (see image.h) ---- */
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* True when the zlib stream inflates to exactly h rows of 1 + rowbytes
+ * bytes, each starting with a PNG filter type (0..4): what libpng would
+ * check while decoding, without keeping a pixel. */
+static bool png_rows_ok(const unsigned char *z, size_t zlen, uint32_t h, size_t rowbytes)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit(&zs) != Z_OK) return false;
+    unsigned char out[16384];
+    uint64_t total = 0, want = (uint64_t)h * (rowbytes + 1);
+    bool ok = true;
+    zs.next_in = (unsigned char *)z;
+    int st = Z_OK;
+    while (ok && st != Z_STREAM_END) {
+        /* zlib counts avail_in in uInt: feed large streams in pieces. */
+        if (zs.avail_in == 0) {
+            size_t used = (size_t)(zs.next_in - z);
+            if (used >= zlen) break;
+            zs.avail_in = (uInt)(zlen - used > 1u << 30 ? 1u << 30 : zlen - used);
+        }
+        zs.next_out = out;
+        zs.avail_out = sizeof out;
+        st = inflate(&zs, Z_NO_FLUSH);
+        if (st != Z_OK && st != Z_STREAM_END) ok = false;
+        size_t got = sizeof out - zs.avail_out;
+        for (size_t i = 0; ok && i < got; i++) {
+            uint64_t at = total + i;
+            if (at >= want || (at % (rowbytes + 1) == 0 && out[i] > 4)) ok = false;
+        }
+        total += got;
+    }
+    inflateEnd(&zs);
+    return ok && st == Z_STREAM_END && total == want;
+}
+
+/* Fills *p (idat and palette newly allocated, marker empty) when the PNG
+ * file data can be embedded as it is; false leaves nothing allocated. */
+static bool png_passable(const unsigned char *d, size_t len, image_png *p)
+{
+    memset(p, 0, sizeof *p);
+    if (len < 8 || memcmp(d, "\x89PNG\r\n\x1a\n", 8)) return false;
+    uint32_t w = 0, h = 0;
+    int depth = 0, ctype = -1;
+    const unsigned char *plte = NULL;
+    uint32_t plte_len = 0;
+    unsigned char *idat = NULL;
+    size_t ilen = 0, icap = 0;
+    bool ok = true, end = false;
+    for (size_t pos = 8; ok && !end;) {
+        if (len - pos < 12) {
+            ok = false;
+            break;
+        }
+        uint32_t n = be32(d + pos);
+        const unsigned char *type = d + pos + 4, *body = d + pos + 8;
+        if (n > len - pos - 12 || crc32(0, type, n + 4) != be32(body + n)) {
+            ok = false;
+            break;
+        }
+        if (!memcmp(type, "IHDR", 4)) {
+            ok = n == 13 && pos == 8 && !body[10] && !body[11] && !body[12];
+            if (ok) {
+                w = be32(body);
+                h = be32(body + 4);
+                depth = body[8];
+                ctype = body[9];
+            }
+        } else if (!memcmp(type, "PLTE", 4)) {
+            plte = body;
+            plte_len = n;
+        } else if (!memcmp(type, "IDAT", 4)) {
+            while (ilen + n > icap) {
+                icap = icap ? 2 * icap : 65536;
+                idat = mem_realloc(idat, icap);
+            }
+            memcpy(idat + ilen, body, n);
+            ilen += n;
+        } else if (!memcmp(type, "IEND", 4)) {
+            end = true;
+        } else if (!memcmp(type, "tRNS", 4) || !memcmp(type, "iCCP", 4) || !(type[0] & 0x20)) {
+            /* Transparency, an ICC profile, or a critical chunk folio does
+             * not know: libpng decodes those. */
+            ok = false;
+        } else if (!memcmp(type, "gAMA", 4)) {
+            /* 1/2.2 within 1 %: what libpng's simplified API leaves alone. */
+            ok = n == 4 && be32(body) >= 45000 && be32(body) <= 46000;
+        }
+        pos += 12 + (size_t)n;
+    }
+    bool small_depth = depth == 1 || depth == 2 || depth == 4 || depth == 8;
+    int colors = ctype == 0 || ctype == 3 ? 1 : ctype == 2 && depth == 8 ? 3 : 0;
+    ok = ok && end && ilen && colors && small_depth && w && h;
+    if (ok && ctype == 3)
+        ok = plte && plte_len % 3 == 0 && plte_len >= 3 && plte_len <= 768;
+    size_t rowbytes = ((size_t)w * (size_t)colors * (size_t)depth + 7) / 8;
+    if (ok) ok = png_rows_ok(idat, ilen, h, rowbytes);
+    if (!ok) {
+        free(idat);
+        return false;
+    }
+    *p = (image_png){.width = (int)w, .height = (int)h, .colors = colors, .bits = depth,
+                     .idat = idat, .idat_len = ilen};
+    if (ctype == 3) {
+        unsigned char *pal = mem_alloc(plte_len);
+        memcpy(pal, plte, plte_len);
+        p->palette = pal;
+        p->npalette = (int)(plte_len / 3);
+    }
+    return true;
+}
+
+/* A surface of the PNG's size whose pixels are never written, carrying a
+ * JPEG that holds only a comment (the marker) and a frame header (the
+ * size), enough for cairo to write an XObject pdf.c can find. */
+static cairo_surface_t *png_stand_in(const image_png *p, char *why, size_t whysz)
+{
+    size_t mlen = strlen(p->marker);
+    size_t len = 2 + 4 + mlen + 19 + 2;
+    unsigned char *j = mem_alloc(len), *q = j;
+    *q++ = 0xFF, *q++ = 0xD8;                                   /* SOI */
+    *q++ = 0xFF, *q++ = 0xFE;                                   /* COM */
+    *q++ = (unsigned char)((mlen + 2) >> 8), *q++ = (unsigned char)(mlen + 2);
+    memcpy(q, p->marker, mlen);
+    q += mlen;
+    static const unsigned char sof[] = {0xFF, 0xC0, 0x00, 0x11, 0x08};
+    memcpy(q, sof, sizeof sof);
+    q += sizeof sof;
+    *q++ = (unsigned char)(p->height >> 8), *q++ = (unsigned char)p->height;
+    *q++ = (unsigned char)(p->width >> 8), *q++ = (unsigned char)p->width;
+    static const unsigned char comps[] = {3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0};
+    memcpy(q, comps, sizeof comps);
+    q += sizeof comps;
+    *q++ = 0xFF, *q++ = 0xD9;                                   /* EOI */
+    cairo_surface_t *s = new_surface(CAIRO_FORMAT_RGB24, p->width, p->height, why, whysz);
+    if (!s) {
+        free(j);
+        return NULL;
+    }
+    cairo_status_t st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, j,
+                                                    (unsigned long)(q - j), free, j);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(j);
+        cairo_surface_destroy(s);
+        snprintf(why, whysz, "%s", cairo_status_to_string(st));
+        return NULL;
+    }
+    return s;
+}
+
 /* ---- WebP ---- */
 
 static cairo_surface_t *webp_decode(const unsigned char *data, size_t len, char *why,
@@ -374,8 +550,8 @@ static cairo_surface_t *webp_decode(const unsigned char *data, size_t len, char 
 
 /* ---- the cache ---- */
 
-static cairo_surface_t *load(const char *path, const media_info *info, bool need_pixels,
-                             char *why, size_t whysz)
+static cairo_surface_t *load(image_cache *c, const char *path, const media_info *info,
+                             bool need_pixels, char *why, size_t whysz)
 {
     size_t len = 0;
     unsigned char *data = (unsigned char *)file_read_all(path, MEDIA_MAX_BYTES, &len);
@@ -414,7 +590,23 @@ static cairo_surface_t *load(const char *path, const media_info *info, bool need
         }
         s = jpeg_decode(data, len, why, whysz);
         break;
-    case MEDIA_PNG: s = png_decode(data, len, why, whysz); break;
+    case MEDIA_PNG: {
+        image_png p;
+        /* Width and height fit a JPEG frame header (16 bits each). */
+        if (!need_pixels && c->png_passthrough && mi.width < 65536 && mi.height < 65536 &&
+            png_passable(data, len, &p)) {
+            unique_id(data, len, mi.format, p.marker, sizeof p.marker);
+            s = png_stand_in(&p, why, whysz);
+            if (s) {
+                MEM_PUSH(c->pngs, c->npngs, c->pngcap) = p;
+                break;
+            }
+            free((void *)p.idat);
+            free((void *)p.palette);
+        }
+        s = png_decode(data, len, why, whysz);
+        break;
+    }
     case MEDIA_WEBP: s = webp_decode(data, len, why, whysz); break;
     default:
         snprintf(why, whysz, "%s images are not drawn", media_format_name(mi.format));
@@ -432,7 +624,7 @@ cairo_surface_t *image_cache_get(image_cache *c, const char *path, const media_i
         if (c->items[i].need_pixels == need_pixels && !strcmp(c->items[i].path, path))
             return c->items[i].surface;
     char why[JMSG_LENGTH_MAX + 64] = "";
-    cairo_surface_t *s = load(path, info, need_pixels, why, sizeof why);
+    cairo_surface_t *s = load(c, path, info, need_pixels, why, sizeof why);
     if (!s && dl)
         diag_add(dl, DIAG_WARNING, diag_file, 0, 0,
                  "image '%s' cannot be drawn (%s); drawing a placeholder", path, why);

@@ -31,6 +31,37 @@ image_cache *image_cache_new(void);
  * reference to a surface still used by an unfinished PDF); NULL is a no-op. */
 void image_cache_free(image_cache *c);
 
+/* PNG passthrough, for a PDF writer that finishes the job (pdf.c).
+ *
+ * cairo 1.16 embeds a PNG by decoding it and deflating the pixels again:
+ * for the seed's 1000 x 456 photo that is a quarter of a handout's
+ * instructions, and the result is larger than the file.  With passthrough
+ * on, an opaque, non-interlaced PNG of 8 bits or fewer per sample (grey,
+ * RGB or palette without tRNS; no gAMA other than sRGB's, no iCCP) whose
+ * zlib stream inflates to exactly the rows its header promises is not
+ * decoded: its surface carries, as CAIRO_MIME_TYPE_JPEG, a stand-in JPEG
+ * of the same size holding only the marker below, which cairo copies into
+ * the PDF as an image XObject.  The PDF writer must then replace each such
+ * XObject by the PNG's own zlib stream with PNG predictors (PDF 32000
+ * §7.4.4.4), which is what pdf.c does; a PDF written without that step
+ * would show garbage.  Off by default. */
+typedef struct image_png {
+    char marker[64];               /* NUL-terminated; inside the stand-in JPEG */
+    int width, height;
+    int colors;                    /* 1 grey or palette index, 3 RGB */
+    int bits;                      /* per sample: 1, 2, 4 or 8 */
+    const unsigned char *palette;  /* RGB triples, NULL unless indexed */
+    int npalette;                  /* 1..256 */
+    const unsigned char *idat;     /* every IDAT chunk's data in order: one zlib stream */
+    size_t idat_len;
+} image_png;
+
+void image_cache_set_png_passthrough(image_cache *c, bool on);
+/* The PNGs embedded by passthrough so far, i < image_cache_npng(c).
+ * Borrowed; valid until image_cache_free(). */
+size_t image_cache_npng(const image_cache *c);
+const image_png *image_cache_png(const image_cache *c, size_t i);
+
 /* True when an image of this probed size may be decoded: at least one
  * pixel and at most MEDIA_MAX_PIXELS. */
 bool image_decode_size_ok(const media_info *info);

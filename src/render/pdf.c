@@ -266,6 +266,148 @@ static void blank_repeated_resources(buf *pdf)
     }
 }
 
+/* PNG passthrough (image.h): each stand-in JPEG cairo wrote is found by
+ * its marker, and its whole object
+ *
+ *   N 0 obj
+ *   << /Length M 0 R ... /Filter /DCTDecode
+ *   >>
+ *   stream
+ *   <stand-in>
+ *   endstream
+ *   endobj
+ *
+ * is replaced by an image XObject over the PNG's own zlib stream with PNG
+ * predictors (PDF 32000 §7.4.4.4: Predictor 15 lets every row name its own
+ * filter, as PNG rows do).  The length is written directly; object M (the
+ * old length) stays defined and unused.  Every later offset in the
+ * cross-reference table, and startxref, move by the difference.  Returns
+ * false when cairo's output does not have the expected shape: the caller
+ * then fails, rather than write a PDF with a stand-in in it. */
+typedef struct splice {
+    size_t at, old_len;
+    buf repl;
+} splice;
+
+static bool shift_xref(buf *out, const splice *sp, size_t nsp)
+{
+    /* The offset after "startxref": cairo writes one classic table. */
+    char *sx = NULL;
+    for (size_t i = out->len; i-- > 9;)
+        if (!memcmp(out->s + i - 9, "startxref", 9)) {
+            sx = out->s + i - 9;
+            break;
+        }
+    if (!sx) return false;
+    /* The table follows every splice: it moved by all of them. */
+    long xref = strtol(sx + 10, NULL, 10);
+    for (size_t i = 0; i < nsp; i++) xref += (long)sp[i].repl.len - (long)sp[i].old_len;
+    if (xref <= 0 || (size_t)xref >= out->len || memcmp(out->s + xref, "xref\n", 5)) return false;
+    char *p = out->s + xref + 5;
+    long first, count;
+    if (sscanf(p, "%ld %ld", &first, &count) != 2 || count < 0) return false;
+    p = strchr(p, '\n');
+    if (!p) return false;
+    p++;
+    for (long k = 0; k < count; k++, p += 20) {
+        if (p + 20 > out->s + out->len || p[17] != 'n') continue;
+        long off = strtol(p, NULL, 10);
+        long moved = off;
+        for (size_t i = 0; i < nsp; i++)
+            if ((size_t)off > sp[i].at) moved += (long)sp[i].repl.len - (long)sp[i].old_len;
+        char ten[16];
+        snprintf(ten, sizeof ten, "%010ld", moved);
+        memcpy(p, ten, 10);
+    }
+    size_t at = (size_t)(sx - out->s);
+    buf tail = BUF_INIT;
+    buf_addf(&tail, "startxref\n%ld\n%%%%EOF\n", xref);
+    out->len = at;
+    buf_addn(out, tail.s, tail.len);
+    buf_free(&tail);
+    return true;
+}
+
+static bool embed_pngs(buf *pdf, const image_cache *ic)
+{
+    size_t n = image_cache_npng(ic);
+    splice *sp = mem_calloc(n + 1, sizeof *sp);
+    size_t nsp = 0;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        const image_png *p = image_cache_png(ic, i);
+        size_t mlen = strlen(p->marker);
+        const char *m = memmem(pdf->s, pdf->len, p->marker, mlen);
+        if (!m) continue;   /* drawn nowhere, or the same file twice: done once */
+        bool dup = false;
+        for (size_t k = 0; k < nsp; k++) dup = dup || (size_t)(m - pdf->s) - sp[k].at < sp[k].old_len;
+        if (dup) continue;
+        /* The stand-in starts 6 bytes before its marker (SOI, COM header). */
+        const char *data = m - 6;
+        static const char st[] = ">>\nstream\n";
+        size_t stl = sizeof st - 1;
+        if (data - pdf->s < (long)stl + 8 || memcmp(data - stl, st, stl)) { ok = false; break; }
+        /* Back to "N 0 obj\n": the dictionary holds no "obj". */
+        const char *obj = NULL;
+        for (const char *q = data - stl; q > pdf->s + 6; q--)
+            if (!memcmp(q - 6, " 0 obj", 6)) {
+                obj = q - 6;
+                break;
+            }
+        if (!obj) { ok = false; break; }
+        while (obj > pdf->s && obj[-1] >= '0' && obj[-1] <= '9') obj--;
+        const char *dict = strstr(obj, "<<");
+        size_t jlen = 2 + 4 + mlen + 19 + 2;
+        static const char tail[] = "\nendstream\nendobj\n";
+        const char *end = data + jlen;
+        if (!dict || dict > data || end + sizeof tail - 1 > pdf->s + pdf->len ||
+            memcmp(end, tail, sizeof tail - 1)) { ok = false; break; }
+        end += sizeof tail - 1;
+        bool interpolate = memmem(dict, (size_t)(data - dict), "/Interpolate true", 17) != NULL;
+        long num = strtol(obj, NULL, 10);
+        buf r = BUF_INIT;
+        buf_addf(&r, "%ld 0 obj\n<< /Type /XObject\n   /Subtype /Image\n   /Width %d\n"
+                 "   /Height %d\n   /ColorSpace ", num, p->width, p->height);
+        if (p->palette) {
+            buf_addf(&r, "[/Indexed /DeviceRGB %d <", p->npalette - 1);
+            for (int k = 0; k < 3 * p->npalette; k++) buf_addf(&r, "%02x", p->palette[k]);
+            buf_add(&r, ">]");
+        } else {
+            buf_add(&r, p->colors == 3 ? "/DeviceRGB" : "/DeviceGray");
+        }
+        buf_addf(&r, "\n   /Interpolate %s\n   /BitsPerComponent %d\n   /Filter /FlateDecode\n"
+                 "   /DecodeParms << /Predictor 15 /Colors %d /BitsPerComponent %d /Columns %d >>\n"
+                 "   /Length %zu\n>>\nstream\n", interpolate ? "true" : "false", p->bits,
+                 p->colors, p->bits, p->width, p->idat_len);
+        buf_addn(&r, (const char *)p->idat, p->idat_len);
+        buf_add(&r, tail);
+        sp[nsp++] = (splice){(size_t)(obj - pdf->s), (size_t)(end - obj), r};
+    }
+    if (ok && nsp) {
+        /* Splices in file order. */
+        for (size_t i = 1; i < nsp; i++)
+            for (size_t k = i; k > 0 && sp[k - 1].at > sp[k].at; k--) {
+                splice t = sp[k];
+                sp[k] = sp[k - 1];
+                sp[k - 1] = t;
+            }
+        buf out = BUF_INIT;
+        size_t from = 0;
+        for (size_t i = 0; i < nsp; i++) {
+            buf_addn(&out, pdf->s + from, sp[i].at - from);
+            buf_addn(&out, sp[i].repl.s, sp[i].repl.len);
+            from = sp[i].at + sp[i].old_len;
+        }
+        buf_addn(&out, pdf->s + from, pdf->len - from);
+        ok = shift_xref(&out, sp, nsp);
+        buf_free(pdf);
+        *pdf = out;
+    }
+    for (size_t i = 0; i < nsp; i++) buf_free(&sp[i].repl);
+    free(sp);
+    return ok;
+}
+
 static void add_outline(cairo_surface_t *s, const pageset *ps)
 {
     int parents[8] = {CAIRO_PDF_OUTLINE_ROOT};
@@ -309,6 +451,7 @@ bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_
 
     cairo_t *cr = cairo_create(s);
     image_cache *ic = image_cache_new();
+    image_cache_set_png_passthrough(ic, true);
     subset *ss = subset_new(ps);
     for (size_t i = 0; i < n; i++) {
         const page *pg = pageset_page_const(ps, i);
@@ -323,8 +466,9 @@ bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);
-    image_cache_free(ic);
     subset_free(ss);
+    if (st == CAIRO_STATUS_SUCCESS && !embed_pngs(&pdf, ic)) st = CAIRO_STATUS_WRITE_ERROR;
+    image_cache_free(ic);
     if (st != CAIRO_STATUS_SUCCESS) {
         buf_free(&pdf);
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write PDF: %s", cairo_status_to_string(st));

@@ -366,7 +366,7 @@ static bool png_rows_ok(const unsigned char *z, size_t zlen, uint32_t h, size_t 
     memset(&zs, 0, sizeof zs);
     if (inflateInit(&zs) != Z_OK) return false;
     unsigned char out[16384];
-    uint64_t total = 0, want = (uint64_t)h * (rowbytes + 1);
+    uint64_t total = 0, want = (uint64_t)h * (rowbytes + 1), row_at = 0;
     bool ok = true;
     zs.next_in = (unsigned char *)z;
     int st = Z_OK;
@@ -382,10 +382,10 @@ static bool png_rows_ok(const unsigned char *z, size_t zlen, uint32_t h, size_t 
         st = inflate(&zs, Z_NO_FLUSH);
         if (st != Z_OK && st != Z_STREAM_END) ok = false;
         size_t got = sizeof out - zs.avail_out;
-        for (size_t i = 0; ok && i < got; i++) {
-            uint64_t at = total + i;
-            if (at >= want || (at % (rowbytes + 1) == 0 && out[i] > 4)) ok = false;
-        }
+        if (total + got > want) ok = false;
+        /* The filter type bytes that fell into this piece. */
+        for (; ok && row_at < total + got; row_at += rowbytes + 1)
+            if (out[row_at - total] > 4) ok = false;
         total += got;
     }
     inflateEnd(&zs);

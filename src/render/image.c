@@ -59,6 +59,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <webp/decode.h>
 #include <zlib.h>
 
@@ -152,6 +153,49 @@ static cairo_surface_t *new_surface(cairo_format_t fmt, int w, int h, char *why,
     return s;
 }
 
+/* A surface whose pixels are never meant to be written (passthrough):
+ * its memory is an anonymous mapping, zero pages the kernel provides only
+ * when touched, so an embedded photo costs neither a w*h*4 memset (calloc
+ * from a heap whose mmap threshold has grown does one) nor resident
+ * memory.  Should cairo ever rasterise it, it reads black, as before. */
+typedef struct mapping {
+    void *p;
+    size_t n;
+} mapping;
+
+static const cairo_user_data_key_t mapping_key;
+
+static void unmap(void *m)
+{
+    mapping *mp = m;
+    munmap(mp->p, mp->n);
+    free(mp);
+}
+
+static cairo_surface_t *untouched_surface(int w, int h, char *why, size_t whysz)
+{
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
+    size_t n = (size_t)stride * (size_t)h;
+    void *p = stride > 0 ? mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                         : MAP_FAILED;
+    if (p == MAP_FAILED) {
+        snprintf(why, whysz, "cannot map a %dx%d surface", w, h);
+        return NULL;
+    }
+    cairo_surface_t *s = cairo_image_surface_create_for_data(p, CAIRO_FORMAT_RGB24, w, h, stride);
+    mapping *mp = mem_alloc(sizeof *mp);
+    *mp = (mapping){p, n};
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
+        cairo_surface_set_user_data(s, &mapping_key, mp, unmap) != CAIRO_STATUS_SUCCESS) {
+        snprintf(why, whysz, "cannot create a %dx%d surface: %s", w, h,
+                 cairo_status_to_string(cairo_surface_status(s)));
+        cairo_surface_destroy(s);
+        unmap(mp);
+        return NULL;
+    }
+    return s;
+}
+
 /* ---- JPEG ---- */
 
 /* Offset just past the first SOS segment header, or 0 when the marker walk
@@ -185,7 +229,7 @@ static void destroy_bytes(void *p) { free(p); }
 static cairo_surface_t *jpeg_passthrough(unsigned char *data, size_t len, const media_info *mi,
                                          char *why, size_t whysz)
 {
-    cairo_surface_t *s = new_surface(CAIRO_FORMAT_RGB24, mi->width, mi->height, why, whysz);
+    cairo_surface_t *s = untouched_surface(mi->width, mi->height, why, whysz);
     if (!s) return NULL;
     /* cairo keeps the pointer, not a copy: the surface owns the bytes. */
     cairo_status_t st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, data,
@@ -490,7 +534,7 @@ static cairo_surface_t *png_stand_in(const image_png *p, char *why, size_t whysz
     memcpy(q, comps, sizeof comps);
     q += sizeof comps;
     *q++ = 0xFF, *q++ = 0xD9;                                   /* EOI */
-    cairo_surface_t *s = new_surface(CAIRO_FORMAT_RGB24, p->width, p->height, why, whysz);
+    cairo_surface_t *s = untouched_surface(p->width, p->height, why, whysz);
     if (!s) {
         free(j);
         return NULL;

@@ -41,5 +41,9 @@ void subset_show_line(subset *ss, cairo_t *cr, PangoLayoutLine *line, int x, int
 
 /* Faces replaced and glyphs kept, for benchmarks and tests. */
 void subset_stats(const subset *ss, int *faces, int *glyphs);
+/* Appends one line per face replaced: its font file, face index in the
+ * file and the glyph ids kept (ids in that face), space-separated; what a
+ * benchmark hands another subsetter to compare sizes (bench/run.sh). */
+void subset_describe(const subset *ss, buf *out);
 
 #endif

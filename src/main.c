@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -569,6 +570,10 @@ static int run_batch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Past a file size limit (ulimit -f) a write fails with EFBIG instead
+     * of the kernel killing us with SIGXFSZ, so the output code can report
+     * it and remove its temporary file (batch workers inherit this). */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc > 1 && !strcmp(argv[1], "batch")) return run_batch(argc, argv);
     options o;
     int rc = parse_args(argc, argv, &o);

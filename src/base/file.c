@@ -229,7 +229,10 @@ file_status file_resolve(const char *base_dir, const char *ref,
 char *file_read_all(const char *path, size_t max, size_t *len)
 {
     if (len) *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+     * writer forever; it is refused below like any other special file.  On
+     * a regular file the flag changes nothing. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return NULL;
     struct stat sb;
     if (fstat(fd, &sb) != 0) {

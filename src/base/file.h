@@ -35,7 +35,8 @@ const char *file_status_name(file_status st);  /* "not found", ... */
 
 /* Reads a whole regular file of at most max bytes. Returns a new buffer
  * (NUL-terminated, *len excludes the NUL) owned by the caller, or NULL with
- * errno set (EFBIG when larger than max, EISDIR for a directory). */
+ * errno set (EFBIG when larger than max, EISDIR for a directory, EINVAL for
+ * another special file; a FIFO is refused without waiting for a writer). */
 char *file_read_all(const char *path, size_t max, size_t *len);
 
 /* Directory part of path as a new string ("." when none). */

@@ -1,9 +1,10 @@
 /* article: the input stage's entry point, a post file → doc.
  *
  * Steps, in order:
- *  1. read the file (at most ARTICLE_MAX_BYTES), drop a UTF-8 BOM, turn
- *     CRLF and lone CR into LF, and replace invalid UTF-8 with U+FFFD (one
- *     warning naming the first bad byte's offset and position);
+ *  1. read the file (at most ARTICLE_MAX_BYTES; a FIFO or device is
+ *     refused, not waited on), drop a UTF-8 BOM, turn CRLF and lone CR into
+ *     LF, and replace NUL bytes and invalid UTF-8 with U+FFFD (one warning
+ *     each, naming the first bad byte's offset and line:col in the file);
  *  2. front matter (input/frontmatter.c): an error here fails the post;
  *  3. the body, with the front matter's lines replaced by empty lines so
  *     cmark's line numbers are the file's (input/markdown.c);
@@ -28,19 +29,22 @@
 #include "input/frontmatter.h"
 #include "input/markdown.h"
 
-/* LF-only copy of s without a BOM. */
-static char *normalise(const char *s, size_t n, size_t *outlen)
+/* LF-only copy of s without a BOM, NUL bytes replaced with U+FFFD (cmark
+ * does the same, and no later stage has to think about embedded NULs). */
+static char *normalise(const char *s, size_t n, size_t nuls, size_t *outlen)
 {
     if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         s += 3;
         n -= 3;
     }
-    char *out = mem_alloc(n + 1);
+    char *out = mem_alloc(n + 2 * nuls + 1);   /* a NUL grows to 3 bytes */
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '\r') {
             out[o++] = '\n';
             if (i + 1 < n && s[i + 1] == '\n') i++;
+        } else if (s[i] == '\0') {
+            o += utf8_encode(UTF8_REPLACEMENT, out + o);
         } else {
             out[o++] = s[i];
         }
@@ -50,15 +54,20 @@ static char *normalise(const char *s, size_t n, size_t *outlen)
     return out;
 }
 
+/* The 1-based line and column (in characters) of byte offset off of the
+ * file as read: CRLF, lone CR and LF each end a line, a leading BOM is not
+ * a character. */
 static void line_col_of(const char *s, size_t off, int *line, int *col)
 {
     int l = 1;
     size_t ls = 0;
-    for (size_t i = 0; i < off; i++)
-        if (s[i] == '\n') {
+    for (size_t i = 0; i < off; i++) {
+        if (s[i] == '\n' || (s[i] == '\r' && s[i + 1] != '\n')) {
             l++;
             ls = i + 1;
         }
+    }
+    if (ls == 0 && off >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) ls = 3;
     *line = l;
     *col = (int)utf8_length(s + ls, off - ls) + 1;
 }
@@ -90,21 +99,39 @@ doc *article_load(const char *path, const article_opts *opts, diag_list *dl)
             diag_add(dl, DIAG_ERROR, path, 0, 0,
                      "cannot read: larger than %u bytes; refusing the post",
                      (unsigned)ARTICLE_MAX_BYTES);
+        else if (errno == EINVAL)
+            diag_add(dl, DIAG_ERROR, path, 0, 0,
+                     "cannot read: not a regular file (a FIFO, socket or device)");
         else
             diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
         return NULL;
     }
-    size_t nlen;
-    char *norm = normalise(raw, rawlen, &nlen);
-    free(raw);
-    long bad = utf8_first_invalid(norm, nlen);
-    char *text = norm;
-    size_t len = nlen;
+    /* Positions are reported in the file as read (before the BOM and CRs
+     * are dropped), so an editor jumping to them lands on the byte. */
+    const char *nul = memchr(raw, '\0', rawlen);
+    size_t nuls = 0;
+    if (nul) {
+        for (const char *q = nul; q; q = memchr(q + 1, '\0', rawlen - (size_t)(q + 1 - raw)))
+            nuls++;
+        int l, c;
+        line_col_of(raw, (size_t)(nul - raw), &l, &c);
+        diag_add(dl, DIAG_WARNING, path, l, c,
+                 "NUL byte at byte offset %zu (%zu in all; a binary file?); replaced with U+FFFD",
+                 (size_t)(nul - raw), nuls);
+    }
+    long bad = utf8_first_invalid(raw, rawlen);
     if (bad >= 0) {
         int l, c;
-        line_col_of(norm, (size_t)bad, &l, &c);
+        line_col_of(raw, (size_t)bad, &l, &c);
         diag_add(dl, DIAG_WARNING, path, l, c,
                  "invalid UTF-8 at byte offset %ld; replaced with U+FFFD", bad);
+    }
+    size_t nlen;
+    char *norm = normalise(raw, rawlen, nuls, &nlen);
+    free(raw);
+    char *text = norm;
+    size_t len = nlen;
+    if (utf8_first_invalid(norm, nlen) >= 0) {
         text = utf8_sanitize(norm, nlen, &len);
         free(norm);
     }

@@ -5,8 +5,9 @@
  * parser and build a small tree of scalars, sequences and mappings with an
  * explicit stack (no recursion: nesting is capped at FM_MAX_DEPTH).  The
  * event API never expands aliases (a billion-laughs document is just a few
- * alias events), and we go further: an alias is refused with a warning and
- * read as null, because front matter never needs one.  libyaml does not
+ * alias events), and we go further: an alias is refused and read as null,
+ * because front matter never needs one (one warning for the first, a note
+ * counting the rest).  libyaml does not
  * report duplicate keys; we do (warning, the later value wins, as in most
  * YAML loaders).
  *
@@ -30,6 +31,11 @@
 /* Real front matter is two levels deep (speakers: - name:); 32 leaves room
  * for anything sensible and bounds the builder's stack. */
 #define FM_MAX_DEPTH 32
+/* A 10 000-character title (30 KB of CJK) still fits; see text_of(). */
+#define FM_MAX_TEXT (32u * 1024u)
+#define FM_MAX_LINES 64
+/* Tags and authors: real posts list fewer than ten. */
+#define FM_MAX_ITEMS 256
 
 typedef enum { FM_NULL, FM_SCALAR, FM_SEQ, FM_MAP } fm_type;
 
@@ -118,6 +124,7 @@ static bool build_tree(fm_ctx *c, const char *y, size_t n, fm_node **out)
     int depth = 0;
     fm_node *root = NULL;
     bool ok = true, done = false, seen_doc = false;
+    size_t naliases = 0;
     while (!done) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev)) {
@@ -138,9 +145,12 @@ static bool build_tree(fm_ctx *c, const char *y, size_t n, fm_node **out)
             seen_doc = true;
             break;
         case YAML_ALIAS_EVENT:
-            diag_add(c->dl, DIAG_WARNING, c->file, line, col,
-                     "front matter: alias '*%s' is not supported; read as null",
-                     (const char *)ev.data.alias.anchor);
+            /* One warning, not one per alias: a billion-laughs block has
+             * thousands, and the count follows in a note at the end. */
+            if (naliases++ == 0)
+                diag_add(c->dl, DIAG_WARNING, c->file, line, col,
+                         "front matter: alias '*%s' is not supported; read as null",
+                         (const char *)ev.data.alias.anchor);
             x = mem_calloc(1, sizeof *x);
             x->type = FM_NULL;
             break;
@@ -187,12 +197,34 @@ static bool build_tree(fm_ctx *c, const char *y, size_t n, fm_node **out)
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&p);
+    if (naliases > 1)
+        diag_add(c->dl, DIAG_NOTE, c->file, 0, 0,
+                 "front matter: %zu more aliases read as null", naliases - 1);
     if (!ok) {
         node_free(root);
         return false;
     }
     *out = root;
     return true;
+}
+
+/* v's string in the arena, cut after FM_MAX_TEXT bytes or FM_MAX_LINES
+ * lines (at a character boundary) with a warning: a title or summary is
+ * laid out as one paragraph, whose cost grows faster than its length. */
+static const char *text_of(fm_ctx *c, const char *key, const fm_node *v)
+{
+    const char *s = v->value;
+    size_t n = strlen(s), cut = n < FM_MAX_TEXT ? n : FM_MAX_TEXT;
+    int lines = 0;
+    for (size_t i = 0; i < cut; i++)
+        if (s[i] == '\n' && ++lines == FM_MAX_LINES) cut = i;
+    if (cut == n) return doc_strdup(c->d, s);
+    while (cut && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+    diag_add(c->dl, DIAG_WARNING, c->file, v->line, v->col,
+             "front matter: '%s' of %zu bytes cut to its first %zu bytes "
+             "(at most %u bytes and %d lines)", key, n, cut, (unsigned)FM_MAX_TEXT,
+             FM_MAX_LINES);
+    return doc_strndup(c->d, s, cut);
 }
 
 static const char *scalar_of(fm_ctx *c, const char *key, const fm_node *v)
@@ -204,7 +236,7 @@ static const char *scalar_of(fm_ctx *c, const char *key, const fm_node *v)
                  key, type_name(v));
         return NULL;
     }
-    return doc_strdup(c->d, v->value);
+    return text_of(c, key, v);
 }
 
 /* A string or a list of strings → array in the arena. */
@@ -215,7 +247,7 @@ static const char *const *list_of(fm_ctx *c, const char *key, const fm_node *v,
     if (is_null(v)) return NULL;
     if (v->type == FM_SCALAR) {
         const char **a = doc_alloc(c->d, sizeof *a);
-        a[0] = doc_strdup(c->d, v->value);
+        a[0] = text_of(c, key, v);
         *count = 1;
         return a;
     }
@@ -236,7 +268,13 @@ static const char *const *list_of(fm_ctx *c, const char *key, const fm_node *v,
                      key, type_name(it));
             continue;
         }
-        a[k++] = doc_strdup(c->d, it->value);
+        if (k == FM_MAX_ITEMS) {
+            diag_add(c->dl, DIAG_WARNING, c->file, it->line, it->col,
+                     "front matter: '%s' has more than %d items; the rest are ignored",
+                     key, FM_MAX_ITEMS);
+            break;
+        }
+        a[k++] = text_of(c, key, it);
     }
     *count = k;
     return a;

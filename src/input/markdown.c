@@ -603,14 +603,77 @@ static void pop_container(md *m)
     else if (m->depth) m->depth--;
 }
 
-/* The paragraph so far becomes a block (when it has text). */
+/* Where to end a piece of an over-long paragraph that starts at a: after
+ * its MARKDOWN_MAX_PARA_LINES-th hard break when that comes first, else
+ * after the last sentence end or space in the final 2 KB before the byte
+ * limit, else at the last character boundary before it. */
+static size_t para_cut(const char *s, size_t a, size_t len)
+{
+    size_t lim = a + MARKDOWN_MAX_PARA_BYTES;
+    if (lim > len) lim = len;
+    unsigned breaks = 0;
+    for (size_t i = a; i < lim; i++)
+        if (s[i] == '\n' && ++breaks == MARKDOWN_MAX_PARA_LINES) return i + 1;
+    if (lim == len) return len;
+    size_t low = lim - 2048;
+    for (size_t i = lim; i > low; i--) {
+        size_t adv;
+        uint32_t cp = utf8_decode_prev(s, i, &adv);
+        if (cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == '.' || cp == '!' ||
+            cp == '?' || cp == ' ' || cp == '\n')
+            return i;
+        i -= adv - 1;
+    }
+    size_t i = lim;
+    while (i > a + 1 && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+    return i;
+}
+
+/* t's bytes [a, b) as a text of their own, with the spans clipped to it. */
+static doc_text text_piece(doc *d, const doc_text *t, size_t a, size_t b)
+{
+    doc_text p = {0};
+    p.s = doc_strndup(d, t->s + a, b - a);
+    p.len = b - a;
+    doc_span *spans = doc_alloc(d, (t->nspans ? t->nspans : 1) * sizeof *spans);
+    for (size_t i = 0; i < t->nspans; i++) {
+        doc_span sp = t->spans[i];
+        if (sp.end <= a || sp.start >= b) continue;
+        sp.start = sp.start > a ? sp.start - (uint32_t)a : 0;
+        sp.end = (sp.end < b ? sp.end : (uint32_t)b) - (uint32_t)a;
+        spans[p.nspans++] = sp;
+    }
+    p.spans = spans;
+    return p;
+}
+
+/* The paragraph so far becomes a block (when it has text); one longer
+ * than MARKDOWN_MAX_PARA_BYTES or MARKDOWN_MAX_PARA_LINES becomes several,
+ * with a warning. */
 static void flush_para(md *m)
 {
     doc_text t = {0};
     if (!tb_take(m, &t)) return;
-    doc_block *b = doc_block_new(m->d, DOC_PARA, m->leaf_line, m->leaf_col);
-    b->text = t;
-    add_block(m, b);
+    if (para_cut(t.s, 0, t.len) == t.len) {
+        doc_block *b = doc_block_new(m->d, DOC_PARA, m->leaf_line, m->leaf_col);
+        b->text = t;
+        add_block(m, b);
+        return;
+    }
+    size_t pieces = 0;
+    for (size_t a = 0; a < t.len;) {
+        size_t b = para_cut(t.s, a, t.len);
+        doc_block *blk = doc_block_new(m->d, DOC_PARA, m->leaf_line, m->leaf_col);
+        blk->text = text_piece(m->d, &t, a, b);
+        add_block(m, blk);
+        pieces++;
+        a = b;
+        while (a < t.len && (t.s[a] == ' ' || t.s[a] == '\n')) a++;
+    }
+    diag_add(m->dl, DIAG_WARNING, m->opts ? m->opts->file : doc_path(m->d), m->leaf_line,
+             m->leaf_col,
+             "paragraph of %zu bytes split into %zu paragraphs of at most %u bytes and %d lines",
+             t.len, pieces, (unsigned)MARKDOWN_MAX_PARA_BYTES, MARKDOWN_MAX_PARA_LINES);
 }
 
 static void add_image_block(md *m, int idx, int line, int col)
@@ -673,8 +736,18 @@ int markdown_image(doc *d, const char *src, const char *alt, int line, int col,
     }
     doc_image im = {0};
     im.src = doc_strdup(d, src);
-    im.alt = doc_strdup(d, alt ? alt : "");
-    im.caption = doc_alt_is_meaningful(alt) ? im.alt : NULL;
+    size_t altlen = alt ? strlen(alt) : 0;
+    if (altlen > MARKDOWN_MAX_ALT_BYTES) {
+        /* A caption, laid out under the photo: cut like a long heading. */
+        size_t cut = MARKDOWN_MAX_ALT_BYTES;
+        while (cut && ((unsigned char)alt[cut] & 0xC0) == 0x80) cut--;
+        diag_add(dl, DIAG_WARNING, file, line, col,
+                 "alt text of %zu bytes cut to its first %zu bytes (at most %u)", altlen, cut,
+                 (unsigned)MARKDOWN_MAX_ALT_BYTES);
+        altlen = cut;
+    }
+    im.alt = alt ? doc_strndup(d, alt, altlen) : doc_strdup(d, "");
+    im.caption = doc_alt_is_meaningful(im.alt) ? im.alt : NULL;
     im.line = line;
     im.col = col;
     im.uses = 1;
@@ -690,7 +763,14 @@ int markdown_image(doc *d, const char *src, const char *alt, int line, int col,
             break;
         }
         media_status ms = media_probe(data, n, &im.info);
+        bool complete = ms != MEDIA_OK || media_complete(data, n, &im.info);
         free(data);
+        if (!complete) {
+            im.status = DOC_IMG_UNREADABLE;
+            snprintf(detail, sizeof detail, "the %s data ends early: a truncated file",
+                     media_format_name(im.info.format));
+            break;
+        }
         switch (ms) {
         case MEDIA_OK: im.status = DOC_IMG_OK; break;
         case MEDIA_ERR_TRUNCATED: im.status = DOC_IMG_UNREADABLE; break;
@@ -974,10 +1054,25 @@ static void leaf_begin(md *m, leaf_kind k, cmark_node *n)
     m->ndeferred = 0;
 }
 
+/* A heading or table cell cannot be split like a paragraph: one longer
+ * than MARKDOWN_MAX_PARA_BYTES or MARKDOWN_MAX_PARA_LINES is cut there,
+ * with a warning. */
+static void cap_leaf(md *m, doc_text *t, const char *what)
+{
+    size_t cut = para_cut(t->s, 0, t->len);
+    if (cut == t->len) return;
+    while (cut && (t->s[cut - 1] == '\n' || t->s[cut - 1] == ' ')) cut--;
+    diag_add(m->dl, DIAG_WARNING, m->opts ? m->opts->file : doc_path(m->d), m->leaf_line,
+             m->leaf_col, "%s of %zu bytes cut to its first %zu bytes (at most %u bytes and %d lines)",
+             what, t->len, cut, (unsigned)MARKDOWN_MAX_PARA_BYTES, MARKDOWN_MAX_PARA_LINES);
+    *t = text_piece(m->d, t, 0, cut);
+}
+
 static void end_heading(md *m)
 {
     doc_text t = {0};
     if (tb_take(m, &t)) {
+        cap_leaf(m, &t, "heading");
         doc_block *b = doc_block_new(m->d, DOC_HEADING, m->leaf_line, m->leaf_col);
         b->level = m->heading_level;
         b->text = t;
@@ -991,7 +1086,7 @@ static void end_heading(md *m)
 static void end_cell(md *m)
 {
     doc_text t = {0};
-    tb_take(m, &t);
+    if (tb_take(m, &t)) cap_leaf(m, &t, "table cell");
     doc_block *b = doc_block_new(m->d, DOC_CELL, m->leaf_line, m->leaf_col);
     b->text = t;
     if (m->aligns && m->cell_index < m->ncols) {

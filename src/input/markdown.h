@@ -13,6 +13,21 @@
 #include "base/diag.h"
 #include "doc/doc_build.h"
 
+/* A paragraph longer than this many bytes is split into several, at a
+ * sentence end or space where one is near, with a warning.  Line breaking
+ * a paragraph costs time and memory that grow with the square of its
+ * punctuation (Pango splits an item at each CJK punctuation mark): a 1 MB
+ * paragraph in one piece takes over a minute and a gigabyte, in 16 KB
+ * pieces 2 s and 300 MB.  The longest paragraph in the corpus is 2.3 KB. */
+#define MARKDOWN_MAX_PARA_BYTES (16u * 1024u)
+/* Likewise after this many hard line breaks: Pango lays out each line
+ * ended by a hard break as a paragraph of its own and re-reads the whole
+ * text's attributes for each, so the cost grows with the cube of their
+ * number (500 lines: 5 s; 1000: 35 s). */
+#define MARKDOWN_MAX_PARA_LINES 64
+/* Alt text becomes a caption under the photo; longer ones are cut. */
+#define MARKDOWN_MAX_ALT_BYTES 1024u
+
 typedef struct markdown_opts {
     const char *file;                 /* names diagnostics */
     const char *const *extra_roots;   /* images may also come from here */

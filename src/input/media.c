@@ -366,6 +366,49 @@ media_status media_probe(const unsigned char *data, size_t len, media_info *info
     return MEDIA_ERR_UNKNOWN;
 }
 
+/* PNG: length, type, data, CRC per chunk, from after the signature. */
+static bool png_complete(const unsigned char *d, size_t len)
+{
+    size_t pos = 8;
+    while (len - pos >= 12) {
+        uint32_t n = be32(d + pos);
+        if (!memcmp(d + pos + 4, "IEND", 4)) return true;
+        if (n > len - pos - 12) return false;
+        pos += 12 + (size_t)n;
+    }
+    return false;
+}
+
+/* JPEG: the marker segments up to the first SOS, then EOI (FF D9) in what
+ * follows; byte stuffing keeps FF D9 out of entropy-coded data. */
+static bool jpeg_complete(const unsigned char *d, size_t len)
+{
+    size_t pos = 2;
+    while (pos < len && d[pos] == 0xFF) {
+        while (pos < len && d[pos] == 0xFF) pos++;
+        if (pos >= len) return false;
+        unsigned m = d[pos++];
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;
+        if (m == 0xD9 || len - pos < 2) return false;
+        size_t seg = be16(d + pos);
+        if (seg < 2 || seg > len - pos) return false;
+        pos += seg;
+        if (m == 0xDA) return memmem(d + pos, len - pos, "\xFF\xD9", 2) != NULL;
+    }
+    return false;
+}
+
+bool media_complete(const unsigned char *data, size_t len, const media_info *info)
+{
+    if (!data || !info) return false;
+    switch (info->format) {
+    case MEDIA_PNG: return len >= 8 && png_complete(data, len);
+    case MEDIA_JPEG: return len >= 2 && jpeg_complete(data, len);
+    case MEDIA_WEBP: return len >= 8 && le32(data + 4) <= len - 8;
+    default: return true;
+    }
+}
+
 const char *media_format_name(media_format f)
 {
     switch (f) {

@@ -55,6 +55,14 @@ typedef enum {
  * (IHDR not first, an undefined colour type) gives MEDIA_ERR_UNKNOWN.
  * Reads nothing past data[len - 1] and allocates nothing. */
 media_status media_probe(const unsigned char *data, size_t len, media_info *info);
+/* After media_probe() returned MEDIA_OK on the whole file (len bytes):
+ * false when the file ends before its image data does (a download or copy
+ * cut short), so the input stage can say so at the image's line instead of
+ * the renderer failing later.  PNG: the chunks must reach IEND; JPEG: an
+ * EOI marker must follow the first scan header; WebP: the RIFF size must
+ * fit.  It proves nothing about the data in between: the decoders still
+ * check that. */
+bool media_complete(const unsigned char *data, size_t len, const media_info *info);
 const char *media_format_name(media_format f);   /* "png", "jpeg", ... */
 const char *media_status_message(media_status st);/* "truncated image header", ... */
 

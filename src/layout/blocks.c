@@ -382,16 +382,28 @@ static void flow_code(blocks_ctx *bc, flow *f, const doc_block *b, place pl)
     while (len > 0 && b->text.s[len - 1] == '\n') len--;
     if (len == 0) return;
     int pad = st.size / 2;
-    text_block *tb = text_block_new(bc->pc, b->text.s, len, NULL, 0, &st, pl.width - 2 * pad);
-    note_missing(bc, tb);
     flow_decor d = pl.decor;
     d.bg = th->code_bg;
     d.bg_x0 = pl.x;
     d.bg_x1 = pl.x + pl.width;
     flow_space(f, th->para_space + st.size / 2);
-    flow_text(f, tb, pl.x + pad, &d);
+    /* In pieces of at most CODE_CHUNK_LINES lines, flowed one after the
+     * other with no space between: Pango makes each line a paragraph of its
+     * own and its cost grows with the cube of their number in one layout
+     * (a 1000-line block took 35 s). */
+    enum { CODE_CHUNK_LINES = 64 };
+    for (size_t a = 0; a < len;) {
+        size_t e = a;
+        for (int k = 0; e < len && k < CODE_CHUNK_LINES; e++)
+            if (b->text.s[e] == '\n' && ++k == CODE_CHUNK_LINES) break;
+        size_t n = e - a;   /* without the chunk's last '\n' */
+        text_block *tb = text_block_new(bc->pc, b->text.s + a, n, NULL, 0, &st, pl.width - 2 * pad);
+        note_missing(bc, tb);
+        flow_text(f, tb, pl.x + pad, &d);
+        text_block_free(tb);
+        a = e < len ? e + 1 : len;
+    }
     flow_space(f, th->para_space + st.size / 2);
-    text_block_free(tb);
 }
 
 static void flow_rule(blocks_ctx *bc, flow *f, place pl)

@@ -136,10 +136,7 @@ static const struct {
     {"laughs.md",
      "---\na: &a [\"lol\",\"lol\"]\nb: &b [*a,*a]\nc: &c [*b,*b]\ntitle: *c\n---\n", false,
      {"laughs.md:3:8: warning: front matter: alias '*a' is not supported; read as null",
-      "laughs.md:3:11: warning: front matter: alias '*a' is not supported; read as null",
-      "laughs.md:4:8: warning: front matter: alias '*b' is not supported; read as null",
-      "laughs.md:4:11: warning: front matter: alias '*b' is not supported; read as null",
-      "laughs.md:5:8: warning: front matter: alias '*c' is not supported; read as null"}},
+      "laughs.md: note: front matter: 4 more aliases read as null"}},
     {"dup.md", "---\ntitle: one\ntitle: two\n---\n", false,
      {"dup.md:3:1: warning: front matter: duplicate key 'title' (first on line 2); "
       "the later value is used"}},

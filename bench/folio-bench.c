@@ -162,9 +162,9 @@ static int run_stages(const char *post)
     pageset *ps = lay_out(env, d, false, dl);
     STAGE("layout");
     /* The subsets alone (pdf_write() makes them again). */
-    subset_free(subset_new(ps));
+    subset_free(subset_new(ps, NULL));
     STAGE("subset");
-    if (!pdf_write(ps, "/tmp/folio-bench-stages.pdf", post, dl)) return fail(dl);
+    if (!pdf_write(ps, NULL, "/tmp/folio-bench-stages.pdf", post, dl)) return fail(dl);
     STAGE("pdf");
     unlink("/tmp/folio-bench-stages.pdf");
     printf("%-8s %9.2f\n", "total", now_ms() - t0);
@@ -184,7 +184,7 @@ static int run_glyphs(const char *post, bool slides)
     doc *d = article_load(post, &ao, dl);
     if (!d) return fail(dl);
     pageset *ps = lay_out(env, d, slides, dl);
-    subset *ss = subset_new(ps);
+    subset *ss = subset_new(ps, NULL);
     buf out = BUF_INIT;
     subset_describe(ss, &out);
     fputs(out.s ? out.s : "", stdout);

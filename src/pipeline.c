@@ -17,6 +17,7 @@
 
 struct pipeline_env {
     fontset *fs;
+    subset_cache *subsets;        /* cut CJK faces, shared by every PDF */
     const theme *th;
     themefile_cache *themes;      /* owned, may be NULL */
     const theme **checked;        /* themes whose fonts were found */
@@ -47,6 +48,7 @@ pipeline_env *pipeline_env_new(const char *fonts_dir, const theme *th, diag_list
     }
     pipeline_env *env = mem_calloc(1, sizeof *env);
     env->fs = fs;
+    env->subsets = subset_cache_new();
     env->th = th;
     MEM_PUSH(env->checked, env->nchecked, env->checkcap) = th;
     return env;
@@ -61,6 +63,7 @@ void pipeline_env_set_themes(pipeline_env *env, themefile_cache *tc)
 void pipeline_env_free(pipeline_env *env)
 {
     if (!env) return;
+    subset_cache_free(env->subsets);
     fontset_free(env->fs);
     themefile_cache_free(env->themes);
     free(env->checked);
@@ -162,7 +165,7 @@ int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, d
         status = PIPELINE_FAILED;
     } else if (job->dump) {
         if (dump) pageset_dump(ps, dump);
-    } else if (!pdf_write(ps, job->output, job->input, dl)) {
+    } else if (!pdf_write(ps, env->subsets, job->output, job->input, dl)) {
         status = PIPELINE_FAILED;
     } else if (job->kind == PIPELINE_SLIDES && job->png_dir && !write_previews(ps, job, dl)) {
         status = PIPELINE_FAILED;

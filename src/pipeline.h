@@ -4,7 +4,8 @@
  *   with a theme and fonts from style) → pageset → pdf_write (render)
  *
  * A pipeline_env holds what is loaded once per process (or once before a
- * batch forks its workers): the font set and the theme search path.  A
+ * batch forks its workers): the font set, the theme search path and the
+ * CJK faces cut for PDFs so far (render/subset.h).  A
  * pipeline_job describes one output; pipeline_run() produces it and says
  * what happened in a pipeline_result.  Nothing here prints.
  */

@@ -14,6 +14,7 @@
 #include <cairo.h>
 #include <errno.h>
 #include <pango/pangocairo.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -408,6 +409,107 @@ static bool embed_pngs(buf *pdf, const image_cache *ic)
     return ok;
 }
 
+/* Object offsets from the classic cross-reference table cairo writes
+ * (before any incremental update): offs[k] for object k, 0 when free.
+ * Returns the number of entries, 0 when the table cannot be read. */
+static long xref_offsets(const buf *pdf, long **offs)
+{
+    *offs = NULL;
+    const char *sx = NULL;
+    for (size_t i = pdf->len; i-- > 9;)
+        if (!memcmp(pdf->s + i - 9, "startxref", 9)) {
+            sx = pdf->s + i - 9;
+            break;
+        }
+    if (!sx) return 0;
+    long xref = strtol(sx + 10, NULL, 10), first, count;
+    if (xref <= 0 || (size_t)xref >= pdf->len || memcmp(pdf->s + xref, "xref\n", 5) ||
+        sscanf(pdf->s + xref + 5, "%ld %ld", &first, &count) != 2 || first != 0 || count <= 0 ||
+        count > 10000000)
+        return 0;
+    const char *p = strchr(pdf->s + xref + 5, '\n');
+    if (!p || (size_t)(p + 1 - pdf->s) + (size_t)count * 20 > pdf->len) return 0;
+    p++;
+    *offs = mem_calloc((size_t)count, sizeof **offs);
+    for (long k = 0; k < count; k++, p += 20)
+        if (p[17] == 'n') (*offs)[k] = strtol(p, NULL, 10);
+    return count;
+}
+
+/* cairo names each embedded font subset "TAG+Name" with a 6-letter tag
+ * hashed from the glyph ids of the face it was cut from.  The CJK faces
+ * folio hands cairo are shared by every document of a process and grow
+ * with them (subset.h), so their ids, and cairo's tags, would depend on
+ * which posts a batch worker rendered before: the only bytes that would.
+ * Each tag is replaced, in place (same length, no offset moves), by one
+ * hashed from the font's name and its embedded font program, which depend
+ * on this document alone.  Only dictionary text is touched. */
+static void retag_fonts(buf *pdf)
+{
+    long *offs;
+    long n = xref_offsets(pdf, &offs);
+    if (!n) return;
+    typedef struct { char old[7], now[7]; } retag;
+    retag *tags = NULL;
+    size_t ntags = 0, tagcap = 0;
+    static const char key[] = "/FontName /";
+    const char *s = pdf->s, *end = pdf->s + pdf->len;
+    for (const char *p = memmem(s, pdf->len, key, sizeof key - 1); p;
+         p = memmem(p + 1, (size_t)(end - p - 1), key, sizeof key - 1)) {
+        const char *tag = p + sizeof key - 1;
+        if (end - tag < 8 || tag[6] != '+') continue;
+        bool upper = true;
+        for (int i = 0; i < 6; i++) upper = upper && tag[i] >= 'A' && tag[i] <= 'Z';
+        const char *dict_end = memmem(tag, (size_t)(end - tag), ">>", 2);
+        const char *ff = memmem(tag, (size_t)(end - tag), "/FontFile", 9);
+        if (!upper || !dict_end || !ff || ff > dict_end) continue;
+        char *e;
+        long obj = strtol(ff + 10 + (ff[9] == ' ' ? 0 : 1), &e, 10);
+        if (obj <= 0 || obj >= n || !offs[obj] || strncmp(e, " 0 R", 4)) continue;
+        const char *st = memmem(s + offs[obj], (size_t)(end - s - offs[obj]), "stream\n", 7);
+        const char *len = memmem(s + offs[obj], (size_t)(end - s - offs[obj]), "/Length ", 8);
+        if (!st || !len || len > st) continue;
+        long slen = strtol(len + 8, &e, 10);
+        if (!strncmp(e, " 0 R", 4)) {
+            /* cairo writes the length as an object after the stream. */
+            if (slen <= 0 || slen >= n || !offs[slen]) continue;
+            const char *lo = strstr(s + offs[slen], " obj");
+            slen = lo ? strtol(lo + 4, NULL, 10) : 0;
+        }
+        if (slen <= 0 || st + 7 + slen > end) continue;
+        /* FNV-1a 64 over the name and the font program. */
+        uint64_t h = 0xcbf29ce484222325u;
+        for (const char *q = tag + 7; q < end && *q > ' ' && *q != '/'; q++)
+            h = (h ^ (unsigned char)*q) * 0x100000001b3u;
+        for (long i = 0; i < slen; i++) h = (h ^ (unsigned char)st[7 + i]) * 0x100000001b3u;
+        retag *t = &MEM_PUSH(tags, ntags, tagcap);
+        memcpy(t->old, tag, 6);
+        t->old[6] = 0;
+        for (int i = 0; i < 6; i++, h /= 26) t->now[i] = (char)('A' + h % 26);
+        t->now[6] = 0;
+    }
+    /* Every "/OLD+" outside streams becomes "/NEW+": the font dictionary,
+     * the CIDFont and the descriptor name the same subset. */
+    size_t i = 0;
+    while (i < pdf->len) {
+        if (pdf->len - i > 6 && !memcmp(pdf->s + i, "stream", 6) && (i == 0 || pdf->s[i - 1] != 'd')) {
+            const char *se = memmem(pdf->s + i, pdf->len - i, "endstream", 9);
+            if (!se) break;
+            i = (size_t)(se - pdf->s) + 9;
+            continue;
+        }
+        if (pdf->s[i] == '/' && pdf->len - i > 8 && pdf->s[i + 7] == '+')
+            for (size_t k = 0; k < ntags; k++)
+                if (!memcmp(pdf->s + i + 1, tags[k].old, 6)) {
+                    memcpy(pdf->s + i + 1, tags[k].now, 6);
+                    break;
+                }
+        i++;
+    }
+    free(tags);
+    free(offs);
+}
+
 static void add_outline(cairo_surface_t *s, const pageset *ps)
 {
     int parents[8] = {CAIRO_PDF_OUTLINE_ROOT};
@@ -427,7 +529,8 @@ static void add_outline(cairo_surface_t *s, const pageset *ps)
     }
 }
 
-bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_list *dl)
+bool pdf_write(const pageset *ps, subset_cache *fonts, const char *path, const char *diag_file,
+               diag_list *dl)
 {
     size_t n = pageset_npages(ps);
     if (n == 0) {
@@ -452,7 +555,7 @@ bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_
     cairo_t *cr = cairo_create(s);
     image_cache *ic = image_cache_new();
     image_cache_set_png_passthrough(ic, true);
-    subset *ss = subset_new(ps);
+    subset *ss = subset_new(ps, fonts);
     for (size_t i = 0; i < n; i++) {
         const page *pg = pageset_page_const(ps, i);
         cairo_pdf_surface_set_size(s, PT(pg->w), PT(pg->h));
@@ -474,6 +577,7 @@ bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write PDF: %s", cairo_status_to_string(st));
         return false;
     }
+    retag_fonts(&pdf);
     blank_repeated_resources(&pdf);
     repair_dangling(&pdf);
     file_out *fo = file_out_open(path);

@@ -15,10 +15,15 @@
 
 #include "base/diag.h"
 #include "layout/pageset.h"
+#include "render/subset.h"
 
 /* Writes ps to path atomically.  Returns false and appends an error naming
  * path when the file cannot be written (nothing is left behind); image
- * problems are warnings.  diag_file names the post in image warnings. */
-bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_list *dl);
+ * problems are warnings.  diag_file names the post in image warnings.
+ * fonts holds the process's cut CJK faces (subset.h; one per
+ * pipeline_env), NULL to cut them for this PDF alone; the bytes written
+ * are the same either way. */
+bool pdf_write(const pageset *ps, subset_cache *fonts, const char *path, const char *diag_file,
+               diag_list *dl);
 
 #endif

@@ -76,15 +76,21 @@ static void ft_lib_unref(ft_lib *l)
     }
 }
 
-struct subset {
+struct subset_cache {
     ft_lib *ft;
-    face_entry *faces;
+    face_entry *faces;           /* glyphs: every glyph cut so far */
     size_t nfaces, facecap;
     font_entry *fonts;
     size_t nfonts, fontcap;
     size_t last;                 /* index of the last font looked up */
+};
+
+struct subset {
+    subset_cache *c;
+    bool own;                    /* c was made for this subset alone */
+    hb_set_t **used;             /* per face of c: the glyphs this document shows */
+    size_t nused;
     PangoRenderer *renderer;
-    int glyphs_kept;
 };
 
 /* ---- collecting ---- */
@@ -103,18 +109,18 @@ static bool face_qualifies(PangoFont *font, hb_face_t *hf)
     return ok;
 }
 
-static font_entry *find_font(subset *ss, PangoFont *font)
+static font_entry *find_font(subset_cache *c, PangoFont *font)
 {
-    if (ss->last < ss->nfonts && ss->fonts[ss->last].font == font) return &ss->fonts[ss->last];
-    for (size_t i = 0; i < ss->nfonts; i++)
-        if (ss->fonts[i].font == font) {
-            ss->last = i;
-            return &ss->fonts[i];
+    if (c->last < c->nfonts && c->fonts[c->last].font == font) return &c->fonts[c->last];
+    for (size_t i = 0; i < c->nfonts; i++)
+        if (c->fonts[i].font == font) {
+            c->last = i;
+            return &c->fonts[i];
         }
     return NULL;
 }
 
-static font_entry *add_font(subset *ss, PangoFont *font)
+static font_entry *add_font(subset_cache *ss, PangoFont *font)
 {
     font_entry *fe = find_font(ss, font);
     if (fe) return fe;
@@ -154,9 +160,13 @@ static void collect_line(subset *ss, PangoLayoutLine *line)
 {
     for (GSList *l = line ? line->runs : NULL; l; l = l->next) {
         PangoGlyphItem *run = l->data;
-        font_entry *fe = add_font(ss, run->item->analysis.font);
+        font_entry *fe = add_font(ss->c, run->item->analysis.font);
         if (fe->face < 0) continue;
-        hb_set_t *set = ss->faces[fe->face].glyphs;
+        while (ss->nused <= (size_t)fe->face) {
+            ss->used = mem_realloc(ss->used, (ss->nused + 1) * sizeof *ss->used);
+            ss->used[ss->nused++] = hb_set_create();
+        }
+        hb_set_t *set = ss->used[fe->face];
         for (int i = 0; i < run->glyphs->num_glyphs; i++) {
             PangoGlyph g = run->glyphs->glyphs[i].glyph;
             if (g != PANGO_GLYPH_EMPTY && !(g & PANGO_GLYPH_UNKNOWN_FLAG)) hb_set_add(set, g);
@@ -208,7 +218,7 @@ static hb_blob_t *table_without_cmap(hb_face_t *face, hb_tag_t tag, void *src)
 
 static void release_face(void *p) { hb_face_destroy(p); }
 
-static void cut(subset *ss, face_entry *e)
+static void cut(subset_cache *ss, face_entry *e)
 {
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in) return;
@@ -255,12 +265,29 @@ static void cut(subset *ss, face_entry *e)
     }
     e->face = cf;
     e->old_to_new = hb_subset_plan_old_to_new_glyph_mapping(e->plan);
-    ss->glyphs_kept += (int)hb_set_get_population(e->glyphs);
+}
+
+/* Makes e's face hold its glyphs again after they grew: the old face and
+ * the fonts made from it go (cairo keeps what it still draws with). */
+static void recut(subset_cache *c, size_t i)
+{
+    face_entry *e = &c->faces[i];
+    for (size_t k = 0; k < c->nfonts; k++)
+        if (c->fonts[k].face == (int)i && c->fonts[k].scaled) {
+            cairo_scaled_font_destroy(c->fonts[k].scaled);
+            c->fonts[k].scaled = NULL;
+        }
+    if (e->face) cairo_font_face_destroy(e->face);
+    if (e->plan) hb_subset_plan_destroy(e->plan);
+    e->face = NULL;
+    e->plan = NULL;
+    e->old_to_new = NULL;
+    if (c->ft) cut(c, e);
 }
 
 /* The font to draw fe's glyphs with: the subset face at the size, shear
  * and options of the font Pango shaped with. */
-static cairo_scaled_font_t *scaled_for(subset *ss, font_entry *fe)
+static cairo_scaled_font_t *scaled_for(subset_cache *ss, font_entry *fe)
 {
     if (fe->scaled || fe->face < 0 || !ss->faces[fe->face].face) return fe->scaled;
     cairo_scaled_font_t *ps = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(fe->font));
@@ -329,14 +356,14 @@ static void draw_glyph_item(PangoRenderer *renderer, const char *text, PangoGlyp
                             int y)
 {
     subset_renderer *r = (subset_renderer *)renderer;
-    font_entry *fe = find_font(r->ss, gi->item->analysis.font);
-    cairo_scaled_font_t *sf = fe ? scaled_for(r->ss, fe) : NULL;
+    font_entry *fe = find_font(r->ss->c, gi->item->analysis.font);
+    cairo_scaled_font_t *sf = fe ? scaled_for(r->ss->c, fe) : NULL;
     PangoGlyphString *gs = gi->glyphs;
     if (!sf || run_has_unknown(gs)) {
         show_with_pango(r, text, gi, x, y);
         return;
     }
-    const hb_map_t *map = r->ss->faces[fe->face].old_to_new;
+    const hb_map_t *map = r->ss->c->faces[fe->face].old_to_new;
     cairo_glyph_t stack_glyphs[64];
     cairo_text_cluster_t stack_clusters[64];
     cairo_glyph_t *glyphs = gs->num_glyphs <= 64 ? stack_glyphs
@@ -471,7 +498,7 @@ static void release_pages(const void *p, size_t n)
  * 62 MB after subsetting), which is most of a process's peak.  Once the
  * subsets exist no page of them is needed for this document, so they are
  * given back; the next document faults in what it touches. */
-static void release_font_files(subset *ss)
+static void release_font_files(subset_cache *ss)
 {
     for (size_t i = 0; i < ss->nfaces; i++) {
         hb_blob_t *b = hb_face_reference_blob(ss->faces[i].src);
@@ -495,20 +522,57 @@ static void release_font_files(subset *ss)
 
 /* ---- the subset ---- */
 
-subset *subset_new(const pageset *ps)
+subset_cache *subset_cache_new(void)
 {
-    subset *ss = mem_calloc(1, sizeof *ss);
+    subset_cache *c = mem_calloc(1, sizeof *c);
     FT_Library lib;
     if (!FT_Init_FreeType(&lib)) {
-        ss->ft = mem_calloc(1, sizeof *ss->ft);
-        *ss->ft = (ft_lib){lib, 1};
+        c->ft = mem_calloc(1, sizeof *c->ft);
+        *c->ft = (ft_lib){lib, 1};
     }
+    return c;
+}
+
+void subset_cache_free(subset_cache *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->nfonts; i++) {
+        g_object_unref(c->fonts[i].font);
+        if (c->fonts[i].scaled) cairo_scaled_font_destroy(c->fonts[i].scaled);
+    }
+    for (size_t i = 0; i < c->nfaces; i++) {
+        face_entry *e = &c->faces[i];
+        if (e->face) cairo_font_face_destroy(e->face);
+        if (e->plan) hb_subset_plan_destroy(e->plan);
+        hb_set_destroy(e->glyphs);
+        hb_face_destroy(e->src);
+        free(e->file);
+    }
+    free(c->fonts);
+    free(c->faces);
+    /* Faces cairo still holds keep the library alive (owner_free()). */
+    ft_lib_unref(c->ft);
+    free(c);
+}
+
+subset *subset_new(const pageset *ps, subset_cache *cache)
+{
+    subset *ss = mem_calloc(1, sizeof *ss);
+    ss->own = !cache;
+    ss->c = cache ? cache : subset_cache_new();
     for (size_t i = 0; i < pageset_npages(ps); i++) collect_page(ss, pageset_page_const(ps, i), 0);
     /* Before cutting too: what shaping left resident would otherwise add
      * to what subsetting touches. */
-    release_font_files(ss);
-    for (size_t i = 0; ss->ft && i < ss->nfaces; i++) cut(ss, &ss->faces[i]);
-    release_font_files(ss);
+    release_font_files(ss->c);
+    bool cut_any = false;
+    for (size_t i = 0; i < ss->nused; i++) {
+        face_entry *e = &ss->c->faces[i];
+        if (hb_set_is_empty(ss->used[i]) || hb_set_is_subset(ss->used[i], e->glyphs)) continue;
+        hb_set_union(e->glyphs, ss->used[i]);
+        recut(ss->c, i);
+        cut_any = true;
+    }
+    if (cut_any) release_font_files(ss->c);
     ss->renderer = g_object_new(renderer_type(), NULL);
     ((subset_renderer *)ss->renderer)->ss = ss;
     return ss;
@@ -518,22 +582,9 @@ void subset_free(subset *ss)
 {
     if (!ss) return;
     g_object_unref(ss->renderer);
-    for (size_t i = 0; i < ss->nfonts; i++) {
-        g_object_unref(ss->fonts[i].font);
-        if (ss->fonts[i].scaled) cairo_scaled_font_destroy(ss->fonts[i].scaled);
-    }
-    for (size_t i = 0; i < ss->nfaces; i++) {
-        face_entry *e = &ss->faces[i];
-        if (e->face) cairo_font_face_destroy(e->face);
-        if (e->plan) hb_subset_plan_destroy(e->plan);
-        hb_set_destroy(e->glyphs);
-        hb_face_destroy(e->src);
-        free(e->file);
-    }
-    free(ss->fonts);
-    free(ss->faces);
-    /* Faces cairo still holds keep the library alive (owner_free()). */
-    ft_lib_unref(ss->ft);
+    for (size_t i = 0; i < ss->nused; i++) hb_set_destroy(ss->used[i]);
+    free(ss->used);
+    if (ss->own) subset_cache_free(ss->c);
     free(ss);
 }
 
@@ -552,21 +603,24 @@ void subset_show_line(subset *ss, cairo_t *cr, PangoLayoutLine *line, int x, int
 
 void subset_stats(const subset *ss, int *faces, int *glyphs)
 {
-    int n = 0;
-    for (size_t i = 0; ss && i < ss->nfaces; i++)
-        if (ss->faces[i].face) n++;
+    int n = 0, g = 0;
+    for (size_t i = 0; ss && i < ss->nused; i++)
+        if (ss->c->faces[i].face && !hb_set_is_empty(ss->used[i])) {
+            n++;
+            g += (int)hb_set_get_population(ss->used[i]);
+        }
     if (faces) *faces = n;
-    if (glyphs) *glyphs = ss ? ss->glyphs_kept : 0;
+    if (glyphs) *glyphs = g;
 }
 
 void subset_describe(const subset *ss, buf *out)
 {
-    for (size_t i = 0; i < ss->nfaces; i++) {
-        const face_entry *e = &ss->faces[i];
-        if (!e->face) continue;
+    for (size_t i = 0; i < ss->nused; i++) {
+        const face_entry *e = &ss->c->faces[i];
+        if (!e->face || hb_set_is_empty(ss->used[i])) continue;
         buf_addf(out, "%s %d", e->file ? e->file : "?", e->index);
         hb_codepoint_t g = HB_SET_VALUE_INVALID;
-        while (hb_set_next(e->glyphs, &g)) buf_addf(out, " %u", g);
+        while (hb_set_next(ss->used[i], &g)) buf_addf(out, " %u", g);
         buf_addc(out, '\n');
     }
 }

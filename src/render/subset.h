@@ -24,12 +24,25 @@
 #include "layout/pageset.h"
 
 typedef struct subset subset;
+typedef struct subset_cache subset_cache;
+
+/* The cut faces of one process, shared by the documents it writes (one
+ * per pipeline_env, like the font set).  A face grows to hold every glyph
+ * any document asked for, and is cut again only when a document needs a
+ * glyph it lacks; cairo still embeds only the glyphs each PDF draws, so a
+ * PDF's bytes do not depend on the documents written before it, and
+ * cairo's per-font glyph caches stay warm from one post to the next.
+ * Returns a new cache owned by the caller; free with subset_cache_free()
+ * (NULL is a no-op). */
+subset_cache *subset_cache_new(void);
+void subset_cache_free(subset_cache *c);
 
 /* Collects the glyphs of every text line of ps (placed pages included)
- * and builds the subset faces.  Returns a new subset owned by the caller;
- * free with subset_free() after the PDF surface is finished.  Never fails:
- * a face that cannot be subset is left to pango-cairo. */
-subset *subset_new(const pageset *ps);
+ * and makes sure the faces of cache hold them (cache NULL: a cache for this
+ * document alone).  Returns a new subset owned by the caller; free with
+ * subset_free() after the PDF surface is finished, before the cache.
+ * Never fails: a face that cannot be cut is left to pango-cairo. */
+subset *subset_new(const pageset *ps, subset_cache *cache);
 void subset_free(subset *ss);
 
 /* Draws line with its left end of baseline at (x, y), Pango units in
@@ -39,10 +52,11 @@ void subset_free(subset *ss);
  * ss may be NULL: pango-cairo draws the whole line. */
 void subset_show_line(subset *ss, cairo_t *cr, PangoLayoutLine *line, int x, int y);
 
-/* Faces replaced and glyphs kept, for benchmarks and tests. */
+/* Faces replaced and glyphs this document shows in them, for benchmarks
+ * and tests. */
 void subset_stats(const subset *ss, int *faces, int *glyphs);
 /* Appends one line per face replaced: its font file, face index in the
- * file and the glyph ids kept (ids in that face), space-separated; what a
+ * file and the glyph ids this document shows (ids in that face); what a
  * benchmark hands another subsetter to compare sizes (bench/run.sh). */
 void subset_describe(const subset *ss, buf *out);
 

@@ -605,17 +605,20 @@ static void pop_container(md *m)
 
 /* Where to end a piece of an over-long paragraph that starts at a: after
  * its MARKDOWN_MAX_PARA_LINES-th hard break when that comes first, else
- * after the last sentence end or space in the final 2 KB before the byte
- * limit, else at the last character boundary before it. */
+ * after the last sentence end or space in the final 1 KB before the
+ * character limit, else at the last character boundary before it. */
 static size_t para_cut(const char *s, size_t a, size_t len)
 {
-    size_t lim = a + MARKDOWN_MAX_PARA_BYTES;
-    if (lim > len) lim = len;
-    unsigned breaks = 0;
-    for (size_t i = a; i < lim; i++)
-        if (s[i] == '\n' && ++breaks == MARKDOWN_MAX_PARA_LINES) return i + 1;
+    size_t lim = a;
+    unsigned chars = 0, breaks = 0;
+    while (lim < len && chars < MARKDOWN_MAX_PARA_CHARS) {
+        if (s[lim] == '\n' && ++breaks == MARKDOWN_MAX_PARA_LINES) return lim + 1;
+        if (((unsigned char)s[lim] & 0xC0) != 0x80) chars++;
+        lim++;
+    }
+    while (lim < len && ((unsigned char)s[lim] & 0xC0) == 0x80) lim++;
     if (lim == len) return len;
-    size_t low = lim - 2048;
+    size_t low = lim - a > 1024 ? lim - 1024 : a;
     for (size_t i = lim; i > low; i--) {
         size_t adv;
         uint32_t cp = utf8_decode_prev(s, i, &adv);
@@ -648,7 +651,7 @@ static doc_text text_piece(doc *d, const doc_text *t, size_t a, size_t b)
 }
 
 /* The paragraph so far becomes a block (when it has text); one longer
- * than MARKDOWN_MAX_PARA_BYTES or MARKDOWN_MAX_PARA_LINES becomes several,
+ * than MARKDOWN_MAX_PARA_CHARS or MARKDOWN_MAX_PARA_LINES becomes several,
  * with a warning. */
 static void flush_para(md *m)
 {
@@ -672,8 +675,8 @@ static void flush_para(md *m)
     }
     diag_add(m->dl, DIAG_WARNING, m->opts ? m->opts->file : doc_path(m->d), m->leaf_line,
              m->leaf_col,
-             "paragraph of %zu bytes split into %zu paragraphs of at most %u bytes and %d lines",
-             t.len, pieces, (unsigned)MARKDOWN_MAX_PARA_BYTES, MARKDOWN_MAX_PARA_LINES);
+             "paragraph of %zu bytes split into %zu paragraphs of at most %u characters and %d lines",
+             t.len, pieces, (unsigned)MARKDOWN_MAX_PARA_CHARS, MARKDOWN_MAX_PARA_LINES);
 }
 
 static void add_image_block(md *m, int idx, int line, int col)
@@ -1055,7 +1058,7 @@ static void leaf_begin(md *m, leaf_kind k, cmark_node *n)
 }
 
 /* A heading or table cell cannot be split like a paragraph: one longer
- * than MARKDOWN_MAX_PARA_BYTES or MARKDOWN_MAX_PARA_LINES is cut there,
+ * than MARKDOWN_MAX_PARA_CHARS or MARKDOWN_MAX_PARA_LINES is cut there,
  * with a warning. */
 static void cap_leaf(md *m, doc_text *t, const char *what)
 {
@@ -1063,8 +1066,8 @@ static void cap_leaf(md *m, doc_text *t, const char *what)
     if (cut == t->len) return;
     while (cut && (t->s[cut - 1] == '\n' || t->s[cut - 1] == ' ')) cut--;
     diag_add(m->dl, DIAG_WARNING, m->opts ? m->opts->file : doc_path(m->d), m->leaf_line,
-             m->leaf_col, "%s of %zu bytes cut to its first %zu bytes (at most %u bytes and %d lines)",
-             what, t->len, cut, (unsigned)MARKDOWN_MAX_PARA_BYTES, MARKDOWN_MAX_PARA_LINES);
+             m->leaf_col, "%s of %zu bytes cut to its first %zu bytes (at most %u characters and %d lines)",
+             what, t->len, cut, (unsigned)MARKDOWN_MAX_PARA_CHARS, MARKDOWN_MAX_PARA_LINES);
     *t = text_piece(m->d, t, 0, cut);
 }
 

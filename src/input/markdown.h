@@ -13,13 +13,15 @@
 #include "base/diag.h"
 #include "doc/doc_build.h"
 
-/* A paragraph longer than this many bytes is split into several, at a
- * sentence end or space where one is near, with a warning.  Line breaking
- * a paragraph costs time and memory that grow with the square of its
- * punctuation (Pango splits an item at each CJK punctuation mark): a 1 MB
- * paragraph in one piece takes over a minute and a gigabyte, in 16 KB
- * pieces 2 s and 300 MB.  The longest paragraph in the corpus is 2.3 KB. */
-#define MARKDOWN_MAX_PARA_BYTES (16u * 1024u)
+/* A paragraph longer than this many characters is split into several, at
+ * a sentence end or space where one is near, with a warning.  Line
+ * breaking a paragraph costs time and memory that grow with the square of
+ * its punctuation and script changes (Pango splits an item at each, and
+ * each item copies the attributes over it), and the laid-out paragraph is
+ * kept until the page is drawn: a 1 MB paragraph in one piece takes over a
+ * minute and a gigabyte, in pieces of this size a few seconds and under
+ * 400 MB.  The longest paragraph in the corpus is 800 characters. */
+#define MARKDOWN_MAX_PARA_CHARS 4096u
 /* Likewise after this many hard line breaks: Pango lays out each line
  * ended by a hard break as a paragraph of its own and re-reads the whole
  * text's attributes for each, so the cost grows with the cube of their

@@ -1,0 +1,19 @@
+# The bad-input catalogue (label "bad"): tests/bad/catalogue lists each
+# broken, hostile or odd input with what folio must do; tests/bad/run.sh
+# makes the inputs at run time (make-inputs.py, and gen_bad for the images)
+# and checks exit status, message, nothing left behind, time and memory.
+# Two halves so that ctest -j2 runs them side by side.
+add_executable(gen_bad ${CMAKE_CURRENT_LIST_DIR}/bad/gen_bad.c)
+target_link_libraries(gen_bad PRIVATE PkgConfig::DEPS JPEG::JPEG)
+foreach(k 1 2)
+  add_test(NAME bad/catalogue-${k}of2
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/bad/run.sh --folio $<TARGET_FILE:folio>
+                   --gen $<TARGET_FILE:gen_bad> --shard ${k}/2)
+  set_tests_properties(bad/catalogue-${k}of2 PROPERTIES LABELS bad TIMEOUT 600)
+endforeach()
+# Under AddressSanitizer the shadow memory is counted in RSS and everything
+# is slower: no RSS limit, 60 s per case.
+if(CMAKE_BUILD_TYPE STREQUAL "Asan")
+  set_tests_properties(bad/catalogue-1of2 bad/catalogue-2of2 PROPERTIES
+                       ENVIRONMENT "FOLIO_BAD_MEM_KB=0;FOLIO_BAD_SECONDS=60")
+endif()

@@ -21,7 +21,7 @@ void buf_add(buf *b, const char *s);
 void buf_addn(buf *b, const char *s, size_t n);
 void buf_addc(buf *b, char c);
 void buf_addf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vaddf(buf *b, const char *fmt, va_list ap);
+void buf_vaddf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s as a JSON string literal, quotes included (NULL gives null). */
 void buf_add_json(buf *b, const char *s);
 void buf_truncate(buf *b, size_t len);

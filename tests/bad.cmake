@@ -17,3 +17,22 @@ if(CMAKE_BUILD_TYPE STREQUAL "Asan")
   set_tests_properties(bad/catalogue-1of2 bad/catalogue-2of2 PROPERTIES
                        ENVIRONMENT "FOLIO_BAD_MEM_KB=0;FOLIO_BAD_SECONDS=60")
 endif()
+
+# Guarantees (label "guarantees"), each a script of its own:
+#   no-network: a batch over corpus, seed and demo under strace opens no
+#               socket; every PDF written passes qpdf --check
+#   confined:   the escape cases under strace open nothing outside the
+#               allowed folders
+#   sigkill:    kill -9 at random moments leaves the old or the new PDF
+add_test(NAME guarantees/no-network
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/bad/no-network.sh --folio $<TARGET_FILE:folio>
+                 --shared ${FOLIO_SHARED} --source ${CMAKE_SOURCE_DIR})
+add_test(NAME guarantees/confined
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/bad/confined.sh --folio $<TARGET_FILE:folio>
+                 --gen $<TARGET_FILE:gen_bad> --source ${CMAKE_SOURCE_DIR})
+add_test(NAME guarantees/sigkill
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/bad/sigkill.sh --folio $<TARGET_FILE:folio>
+                 --source ${CMAKE_SOURCE_DIR})
+set_tests_properties(guarantees/no-network guarantees/confined guarantees/sigkill PROPERTIES
+                     LABELS guarantees TIMEOUT 600 SKIP_RETURN_CODE 77)
+set_tests_properties(guarantees/no-network PROPERTIES PROCESSORS 2)

@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_pkgs=(
   build-essential cmake pkg-config
-  libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev
+  libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev libfreetype-dev zlib1g-dev
   libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libjpeg-dev libpng-dev libwebp-dev libqrencode-dev
 )

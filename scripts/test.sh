@@ -2,7 +2,8 @@
 # Sets up (with the test packages), builds and runs the whole test suite.
 #
 #   scripts/test.sh             Release build in build/, every test
-#   scripts/test.sh --asan      Asan build in build-asan/, unit and spec tests
+#   scripts/test.sh --asan      Asan build in build-asan/: unit, spec, bad-input
+#                               and regression tests
 #   scripts/test.sh [--asan] -- CTEST-ARGS...   extra arguments for ctest
 #                                               (e.g. -L pdf, -R corpus)
 #
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.." || exit 3
 build_args=(--test) dir=build ctest_args=()
 while [ $# -gt 0 ]; do
     case "$1" in
-        --asan) build_args+=(--asan); dir=build-asan; ctest_args+=(-L 'unit|spec'); shift ;;
+        --asan) build_args+=(--asan); dir=build-asan; ctest_args+=(-L 'unit|spec|bad|regress'); shift ;;
         --) shift; ctest_args+=("$@"); break ;;
         *) echo "usage: scripts/test.sh [--asan] [-- CTEST-ARGS...]" >&2; exit 2 ;;
     esac

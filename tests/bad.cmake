@@ -36,3 +36,13 @@ add_test(NAME guarantees/sigkill
 set_tests_properties(guarantees/no-network guarantees/confined guarantees/sigkill PROPERTIES
                      LABELS guarantees TIMEOUT 600 SKIP_RETURN_CODE 77)
 set_tests_properties(guarantees/no-network PROPERTIES PROCESSORS 2)
+
+# Memory errors and definite leaks under valgrind (label "valgrind"):
+# seven runs through every stage; library leaks in tests/bad/valgrind.supp.
+# Not in sanitizer builds: valgrind cannot run ASan binaries.
+if(NOT CMAKE_BUILD_TYPE MATCHES "^(Asan|Ubsan)$" AND NOT FOLIO_FUZZ)
+  add_test(NAME valgrind/stages
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/bad/valgrind.sh --folio $<TARGET_FILE:folio>
+                   --gen $<TARGET_FILE:gen_bad> --source ${CMAKE_SOURCE_DIR})
+  set_tests_properties(valgrind/stages PROPERTIES LABELS valgrind TIMEOUT 900 SKIP_RETURN_CODE 77)
+endif()

@@ -46,6 +46,7 @@ text_style blocks_body_style(const blocks_ctx *bc)
     st.emphasis = th->cjk_emphasis;
     st.emphasis_weight = th->cjk_emphasis_weight;
     st.punct = th->cjk_punct;
+    st.plain = !th->cjk_rules;
     return st;
 }
 

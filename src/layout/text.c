@@ -282,7 +282,7 @@ static PangoAttrList *build_attrs(text_block *tb, const char *s, size_t len,
 
     /* Latin face on narrow runs, first, so span attributes override it. */
     each_script_run(s, 0, len, cjk_lang, al, st, latin_face);
-    if (cjk_lang) {
+    if (cjk_lang && !st->plain) {
         bool centred = st->lang && !strncmp(st->lang, "zh", 2) && strstr(st->lang, "Hant");
         full_width_marks(al, s, len);
         kinsoku(al, s, len);
@@ -326,7 +326,7 @@ static PangoAttrList *build_attrs(text_block *tb, const char *s, size_t len,
      * letter or digit with nothing between them.  A source space at such a
      * boundary is left as it is: the Latin face's space is 0.26 em, within
      * a hundredth of an em of the ¼ em target. */
-    if (st->autospace_em > 0) {
+    if (st->autospace_em > 0 && !st->plain) {
         int gap = (int)(st->autospace_em * st->size);
         size_t i = 0, prev_at = 0, nspaced = 0;
         uint32_t prev = 0;
@@ -667,7 +667,16 @@ text_block *text_block_new(PangoContext *ctx, const char *src, size_t srclen,
     tb->width = width;
 
     size_t *map, len;
-    char *s = add_break_points(src, srclen, &map, &len);
+    char *s;
+    if (st->plain) {
+        /* Plain Pango (cjk.rules: off): no break points, identity map. */
+        map = mem_alloc((srclen + 1) * sizeof *map);
+        for (size_t k = 0; k <= srclen; k++) map[k] = k;
+        s = mem_strndup(src, srclen);
+        len = srclen;
+    } else {
+        s = add_break_points(src, srclen, &map, &len);
+    }
     doc_span *spans = mem_alloc((nspans + 1) * sizeof *spans);
     for (size_t k = 0; k < nspans; k++) {
         spans[k] = srcspans[k];
@@ -714,6 +723,8 @@ text_block *text_block_new(PangoContext *ctx, const char *src, size_t srclen,
         pango_tab_array_free(tabs);
     }
     pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
+    /* cjk.rules: off shows what Pango does alone: its own justification. */
+    if (st->plain && st->align == TEXT_JUSTIFY) pango_layout_set_justify(layout, TRUE);
 
     /* A lone character on the last line (孤字): break the paragraph again
      * a little narrower, so one more character comes down; justification
@@ -721,7 +732,7 @@ text_block *text_block_new(PangoContext *ctx, const char *src, size_t srclen,
      * em each; a paragraph that still ends alone keeps the first result. */
     int lay_w = width;
     pango_layout_set_width(layout, lay_w);
-    if (st->align == TEXT_JUSTIFY && lang_is_cjk(st->lang)) {
+    if (st->align == TEXT_JUSTIFY && lang_is_cjk(st->lang) && !st->plain) {
         for (int attempt = 0; attempt < 3; attempt++) {
             int n = pango_layout_get_line_count(layout);
             if (n < 2) break;
@@ -751,8 +762,9 @@ text_block *text_block_new(PangoContext *ctx, const char *src, size_t srclen,
         size_t end = (size_t)line->start_index + (size_t)line->length;
         bool hard_break = end < len && s[end] == '\n';
         bool last = i == tb->nlines - 1 || hard_break;
-        if (st->align == TEXT_JUSTIFY && lang_is_cjk(st->lang)) trim_line_edges(tb, line, !last);
-        if (st->align == TEXT_JUSTIFY && !last) justify_line(tb, line, width - indent);
+        if (st->align == TEXT_JUSTIFY && lang_is_cjk(st->lang) && !st->plain)
+            trim_line_edges(tb, line, !last);
+        if (st->align == TEXT_JUSTIFY && !last && !st->plain) justify_line(tb, line, width - indent);
         int w = line_natural_width(line);
         tb->line_w[i] = w;
         switch (st->align) {

@@ -45,6 +45,7 @@ typedef struct text_style {
     theme_cjk_emphasis emphasis;
     int emphasis_weight;      /* EMPH_BOLD: weight of emphasised CJK text (0 = 700) */
     theme_punct punct;        /* full-width, 开明式 or half-width marks */
+    bool plain;               /* cjk.rules: off — Pango alone, for comparison */
 } text_style;
 
 /* An emphasis dot (着重号) under a character of line `line`, centred at x

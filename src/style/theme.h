@@ -77,6 +77,7 @@ typedef struct theme {
     /* Chinese typesetting */
     double autospace_em;       /* Han–Latin gap, in em; 0 turns it off */
     theme_punct cjk_punct;     /* punctuation style, see theme_punct */
+    bool cjk_rules;            /* folio's CJK rules on; off = plain Pango, for comparison */
 
     /* handout */
     double photo_max_height;   /* talk photos: fraction of the text area height */

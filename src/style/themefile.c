@@ -80,6 +80,7 @@ static const char *const side_names[] = {"left", "right", NULL};     /* bool rig
 static const char *const title_names[] = {"rule", "plain", "band", NULL};
 static const char *const punct_names[] = {"full", "kaiming", "half", NULL};
 static const char *const grid_names[] = {"none", "em", NULL};       /* bool grid */
+static const char *const onoff_names[] = {"off", "on", NULL};
 
 #define O(f) offsetof(theme, f)
 static const keydef keys[] = {
@@ -151,6 +152,7 @@ static const keydef keys[] = {
     {"slides", "overlay", T_FRAC, F_DOUBLE, O(slide_overlay), NULL, 0, 0, true},
     {"cjk", "autospace", T_EM, F_DOUBLE, O(autospace_em), NULL, 0, 0, false},
     {"cjk", "punctuation", T_ENUM, F_ENUM, O(cjk_punct), punct_names, 0, 0, false},
+    {"cjk", "rules", T_ENUM, F_BOOL, O(cjk_rules), onoff_names, 0, 0, false},
 };
 #undef O
 #define NKEYS (sizeof keys / sizeof *keys)

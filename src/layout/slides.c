@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/utf8.h"
 #include "layout/blocks.h"
 #include "layout/flow.h"
 #include "layout/text.h"
@@ -43,6 +44,15 @@ static text_style title_style(deck *k, int size, theme_rgba color)
 static text_block *fit_title(deck *k, const char *s, text_style st, int width, int max_lines,
                              int min_size)
 {
+    /* More characters than max_lines lines could hold at min_size even in
+     * glyphs a third of an em wide: shrinking cannot succeed, so start at
+     * min_size (a title of thousands of characters was otherwise laid out
+     * ten times on each of its continuation slides). */
+    long nchars = (long)utf8_length(s, strlen(s));
+    if (nchars * (min_size / 3) > (long)max_lines * width && st.size > min_size) {
+        st.size = min_size;
+        st.line_pitch = (int)(st.size * 1.3);
+    }
     for (;;) {
         text_block *tb = blocks_plain(&k->bc, s, &st, width);
         if (text_block_nlines(tb) <= max_lines || st.size - 2 * THEME_PT < min_size) return tb;

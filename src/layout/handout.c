@@ -25,7 +25,22 @@ typedef struct master {
     const theme *th;
     int pw, ph;
     int shift;               /* final index of this pageset's page 0 */
+    int columns;             /* text columns per page (the body's; 1 elsewhere) */
+    int col;                 /* columns used on the current page */
 } master;
+
+/* Column k of n in a frame: equal widths, a gutter of two body em
+ * between them (wide enough that a reader's eye never jumps across), each
+ * a whole number of em on the grid. */
+static void column_frame(const theme *th, int n, int k, int *fx, int *fw)
+{
+    int gap = 2 * th->size_body;
+    int w = (*fw - gap * (n - 1)) / n;
+    if (th->grid && th->size_body > 0) w = w / th->size_body * th->size_body;
+    int used = n * w + (n - 1) * gap;
+    *fx += (*fw - used) / 2 + k * (w + gap);
+    *fw = w;
+}
 
 /* The text frame of the page with final index i.  Odd pages (i even) are
  * rectos, bound on the left, so the inner margin is on the left there and
@@ -57,11 +72,22 @@ static void page_frame(const theme *th, int pw, int ph, size_t i, int *fx, int *
 static page *new_page(void *ud, int *fx, int *fy, int *fw, int *fh)
 {
     master *m = ud;
-    size_t i = pageset_npages(m->ps) + (size_t)m->shift;
+    size_t n = pageset_npages(m->ps);
+    /* The next column of the current page, while it has one left. */
+    if (m->columns > 1 && m->col > 0 && m->col < m->columns && n > 0) {
+        page_frame(m->th, m->pw, m->ph, n - 1 + (size_t)m->shift, fx, fy, fw, fh);
+        column_frame(m->th, m->columns, m->col++, fx, fw);
+        return pageset_page(m->ps, n - 1);
+    }
+    size_t i = n + (size_t)m->shift;
     page *pg = pageset_add_page(m->ps, m->pw, m->ph);
     /* White paper needs no fill; anything else is painted. */
     if (m->th->page_bg != 0xffffffff && (m->th->page_bg & 0xff)) pg->background = m->th->page_bg;
     page_frame(m->th, m->pw, m->ph, i, fx, fy, fw, fh);
+    if (m->columns > 1) {
+        column_frame(m->th, m->columns, 0, fx, fw);
+        m->col = 1;
+    }
     return pg;
 }
 
@@ -434,7 +460,7 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
 {
     const doc_meta *meta = doc_get_meta(d);
     pageset *ps = pageset_new();
-    master m = {ps, th, 0, 0, 0};
+    master m = {ps, th, 0, 0, 0, 1, 0};
     theme_paper_size(opts ? opts->paper : th->paper, &m.pw, &m.ph);
 
     blocks_ctx bc = {0};
@@ -466,6 +492,7 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
         pageset_free(scratch);
     }
     m.shift = ncontents;
+    m.columns = th->columns > 1 ? th->columns : 1;
     layout_body(&bc, &m, sec_page);
 
     if (nsec >= 3) {

@@ -18,6 +18,7 @@ static const theme default_theme = {
     /* A column of whole em lets plain Chinese lines fill it exactly, with
      * no justification at all (docs/cjk.md §6). */
     .grid = true,
+    .columns = 1,
     .cjk_rules = true,
     .body = {"Noto Serif CJK SC", "Noto Serif"},
     .heading = {"Noto Sans CJK SC", "Noto Sans"},

@@ -52,6 +52,7 @@ typedef struct theme {
     int margin_top, margin_bottom, margin_inner, margin_outer;
     int body_width;            /* text column width cap, centred in the frame; 0 = none */
     bool grid;                 /* column width a whole number of body em (docs/cjk.md §6) */
+    int columns;               /* handout body text columns, 1 to 3 */
 
     /* fonts */
     theme_font body, heading;

@@ -95,6 +95,7 @@ static const keydef keys[] = {
     {"page", "margin-outer", T_LEN, F_INT, O(margin_outer), NULL, 0, 0, false},
     {"page", "body-width", T_LEN, F_INT, O(body_width), NULL, 0, 0, false},
     {"page", "grid", T_ENUM, F_BOOL, O(grid), grid_names, 0, 0, false},
+    {"page", "columns", T_INT, F_INT, O(columns), NULL, 1, 3, false},
     {"fonts", "body", T_FONT, F_STR, O(body.cjk), NULL, 0, 0, false},
     {"fonts", "body-latin", T_FONT, F_STR, O(body.latin), NULL, 0, 0, false},
     {"fonts", "heading", T_FONT, F_STR, O(heading.cjk), NULL, 0, 0, false},

@@ -27,7 +27,9 @@ folio_pdf_test(themes/seed-user-accent-handout handout --shared-source seed/dpu-
                --images 7 --arg --theme --arg ${FOLIO_THEMES_DIR}/user-accent.yaml)
 folio_pdf_test(themes/seed-user-accent-slides slides --shared-source seed/dpu-meetup/index.md
                --arg --theme --arg ${FOLIO_THEMES_DIR}/user-accent.yaml)
-set_tests_properties(themes/seed-user-accent-handout themes/seed-user-accent-slides
+folio_pdf_test(themes/seed-two-columns-handout handout --shared-source seed/dpu-meetup/index.md
+               --images 7 --min-bookmarks 7 --arg --theme --arg ${FOLIO_THEMES_DIR}/two-columns.yaml)
+set_tests_properties(themes/seed-two-columns-handout themes/seed-user-accent-handout themes/seed-user-accent-slides
                      PROPERTIES LABELS "themes;pdf")
 
 # The corpus with print and dark: tests/pdf/corpus.sh takes a binary, so it

@@ -194,7 +194,8 @@ printf '| handout PDF: bytes, of which images | %d, %d |\n' "$hfile" "$himg"
 printf '| CJK font bytes vs tight subset, handout / deck | %s× / %s× |\n' "$hratio" "$sratio"
 printf '| PDF / (images + tight fonts), handout / deck | %s / %s |\n' "$hpdf" "$spdf"
 if [ "$batch" = 1 ]; then
-    awk '/^-j1 |^-j2 / && $2 ~ /^[0-9.]+$/ {printf "| batch %s, %s posts: cold / incremental | %s posts/s / %s posts/s, peak RSS %s MB per worker |\n", $1, "'"$posts"'", $3, $5, $6}' "$work/batch"
+    nposts=$(sed -n 's/^archive: \([0-9]*\) posts.*/\1/p' "$work/batch")
+    awk -v n="$nposts" '/^-j1 |^-j2 / && $2 ~ /^[0-9.]+$/ {printf "| batch %s, %s posts: cold / incremental | %s posts/s / %s posts/s, peak RSS %s MB per worker |\n", $1, n, $3, $5, $6}' "$work/batch"
 fi
 for name in "${!alt_t[@]}"; do
     printf '| %s, handout, cold | %.1f ms, %d KiB: folio handout %.1f× faster, handout + deck %.1f× faster |\n' \

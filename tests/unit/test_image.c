@@ -214,6 +214,58 @@ static void test_png_dedup_and_cmyk_in_pdf(void)
     free(cpath);
 }
 
+/* PNG passthrough (pdf_write() finishes it): opaque PNGs of 8 bits or
+ * fewer are not decoded but carry a stand-in JPEG naming them; alpha,
+ * 16-bit and interlaced PNGs are decoded as before. */
+static void test_png_passthrough(void)
+{
+    static const struct {
+        const char *name;
+        int type, depth;
+        bool interlace, passed;
+        int colors;
+    } cases[] = {
+        {"pt-rgb8.png", PNG_COLOR_TYPE_RGB, 8, false, true, 3},
+        {"pt-pal.png", PNG_COLOR_TYPE_PALETTE, 8, false, true, 1},
+        {"pt-grey.png", PNG_COLOR_TYPE_GRAY, 8, false, true, 1},
+        {"pt-rgba8.png", PNG_COLOR_TYPE_RGB_ALPHA, 8, false, false, 0},
+        {"pt-rgb16.png", PNG_COLOR_TYPE_RGB, 16, false, false, 0},
+        {"pt-rgb8i.png", PNG_COLOR_TYPE_RGB, 8, true, false, 0},
+    };
+    image_cache *ic = image_cache_new();
+    image_cache_set_png_passthrough(ic, true);
+    diag_list *dl = diag_list_new();
+    size_t passed = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t len;
+        unsigned char *data = gen_png(32, 16, cases[i].type, cases[i].depth, cases[i].interlace,
+                                      gen_left_right, &len);
+        media_info mi;
+        char *path = put(cases[i].name, data, len, &mi);
+        cairo_surface_t *s = image_cache_get(ic, path, &mi, false, "post.md", dl);
+        CHECK(s != NULL);
+        const unsigned char *mime = NULL;
+        unsigned long mlen = 0;
+        if (s) cairo_surface_get_mime_data(s, CAIRO_MIME_TYPE_JPEG, &mime, &mlen);
+        CHECK((mime != NULL) == cases[i].passed);
+        if (cases[i].passed && image_cache_npng(ic) == passed + 1) {
+            const image_png *p = image_cache_png(ic, passed);
+            CHECK_INT(p->width, 32);
+            CHECK_INT(p->height, 16);
+            CHECK_INT(p->colors, cases[i].colors);
+            CHECK((p->palette != NULL) == (cases[i].type == PNG_COLOR_TYPE_PALETTE));
+            CHECK(mime && memmem(mime, mlen, p->marker, strlen(p->marker)) != NULL);
+            passed++;
+        }
+        CHECK_INT(image_cache_npng(ic), passed);
+        free(path);
+    }
+    CHECK_INT(passed, 3);
+    CHECK_INT(diag_count(dl), 0);
+    image_cache_free(ic);
+    diag_list_free(dl);
+}
+
 /* Each decoder, each variant: the colour at the centre of the left and
  * right halves (gen_left_right: red | blue; gen_alpha: dark grey | white
  * at half alpha, premultiplied). */
@@ -579,6 +631,7 @@ TEST_MAIN({
     dir = gen_tempdir("image");
     test_jpeg_passthrough();
     test_png_dedup_and_cmyk_in_pdf();
+    test_png_passthrough();
     test_decoders();
     test_orientation();
     test_cover();

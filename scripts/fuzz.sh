@@ -68,7 +68,7 @@ for t in "${targets[@]}"; do
     # every input); -timeout catches inputs that take over 10 s.
     ASAN_OPTIONS=detect_leaks=0 build-fuzz/fuzz/fuzz_$t "$corpus" -dict="$dict" \
         -max_len="$max_len" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="$findings/" -jobs=1 >"$log" 2>&1
+        -print_final_stats=1 -artifact_prefix="$findings/" >"$log" 2>&1
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
     found=$(find "$findings" -type f -newer "$corpus" | wc -l)

@@ -849,15 +849,10 @@ static void set_field(theme *th, const keydef *k, const value *v, int base_body,
     }
 }
 
-/* Applies chain[n-1] (the root) .. chain[0] over the built-in default. */
-static theme *resolve(parsed **chain, size_t n)
+/* A resolved theme owns its strings (the built-in default's are static):
+ * copies the ones every theme carries from d. */
+static void own_strings(theme *th, const theme *d)
 {
-    const theme *d = theme_default();
-    theme *th = mem_alloc(sizeof *th);
-    *th = *d;
-    th->name = mem_strdup(chain[0]->name ? chain[0]->name : chain[0]->stem);
-    th->description = mem_strdup(d->description);
-    th->file = mem_strdup(chain[0]->path);
     th->body.cjk = mem_strdup(d->body.cjk);
     th->body.latin = mem_strdup(d->body.latin);
     th->heading.cjk = mem_strdup(d->heading.cjk);
@@ -867,6 +862,18 @@ static theme *resolve(parsed **chain, size_t n)
     th->footer = mem_strdup(d->footer);
     th->logo = mem_strdup(d->logo);
     th->slide_bg_image = mem_strdup(d->slide_bg_image);
+}
+
+/* Applies chain[n-1] (the root) .. chain[0] over the built-in default. */
+static theme *resolve(parsed **chain, size_t n)
+{
+    const theme *d = theme_default();
+    theme *th = mem_alloc(sizeof *th);
+    *th = *d;
+    th->name = mem_strdup(chain[0]->name ? chain[0]->name : chain[0]->stem);
+    th->description = mem_strdup(d->description);
+    th->file = mem_strdup(chain[0]->path);
+    own_strings(th, d);
     for (size_t i = n; i-- > 0;)
         if (chain[i]->description) {
             free((char *)th->description);
@@ -907,15 +914,7 @@ static const theme *builtin(themefile_cache *c)
     th->name = mem_strdup(d->name);
     th->description = mem_strdup(d->description);
     th->file = NULL;
-    th->body.cjk = mem_strdup(d->body.cjk);
-    th->body.latin = mem_strdup(d->body.latin);
-    th->heading.cjk = mem_strdup(d->heading.cjk);
-    th->heading.latin = mem_strdup(d->heading.latin);
-    th->mono = mem_strdup(d->mono);
-    th->mono_cjk = mem_strdup(d->mono_cjk);
-    th->footer = mem_strdup(d->footer);
-    th->logo = mem_strdup(d->logo);
-    th->slide_bg_image = mem_strdup(d->slide_bg_image);
+    own_strings(th, d);
     resolved r = {mem_strdup("<built-in>"), th};
     MEM_PUSH(c->themes, c->nthemes, c->themecap) = r;
     return th;

@@ -469,7 +469,6 @@ static void justify_line(text_block *tb, PangoLayoutLine *line, int avail)
     int cap[3] = {em * 15 / 100, em * 60 / 100, em * 4 / 100};
     int per[3] = {0, 0, 0};
     int left = slack;
-    size_t cnt[3] = {ncjk, nspace, nlatin};
     /* CJK gaps and spaces share the slack equally up to the CJK ceiling. */
     if (ncjk + nspace > 0) {
         int even = left / (int)(ncjk + nspace);
@@ -489,7 +488,6 @@ static void justify_line(text_block *tb, PangoLayoutLine *line, int avail)
         per[2] = more < cap[2] ? more : cap[2];
         left -= per[2] * (int)nlatin;
     }
-    (void)cnt;
     /* What integer division left over goes to the first gaps of the
      * uncapped kinds, a unit each, so that a flush line is exactly flush. */
     int rest = left;

@@ -1,5 +1,10 @@
 /* handout: page masters for the printable handout (see handout.h).
  *
+ * The masters are written once and used twice: handout_layout() runs them
+ * over one post, book_layout() (layout/book.c) over several posts in one
+ * pageset, naming their destinations with a per-post prefix and nesting
+ * their outline one level deeper.
+ *
  * Order of work: the cover is laid out first, then the body (intro and
  * sections), and only then the contents page, because its page numbers are
  * known only after the body is paginated.  The contents is laid out twice,
@@ -19,15 +24,6 @@
 #include "layout/blocks.h"
 #include "layout/flow.h"
 #include "layout/text.h"
-
-typedef struct master {
-    pageset *ps;
-    const theme *th;
-    int pw, ph;
-    int shift;               /* final index of this pageset's page 0 */
-    int columns;             /* text columns per page (the body's; 1 elsewhere) */
-    int col;                 /* columns used on the current page */
-} master;
 
 /* Column k of n in a frame: equal widths, a gutter of two body em
  * between them (wide enough that a reader's eye never jumps across), each
@@ -69,9 +65,17 @@ static void page_frame(const theme *th, int pw, int ph, size_t i, int *fx, int *
     *fh = ph - th->margin_top - th->margin_bottom;
 }
 
+page *handout_blank_page(handout_master *m)
+{
+    page *pg = pageset_add_page(m->ps, m->pw, m->ph);
+    /* White paper needs no fill; anything else is painted. */
+    if (m->th->page_bg != 0xffffffff && (m->th->page_bg & 0xff)) pg->background = m->th->page_bg;
+    return pg;
+}
+
 static page *new_page(void *ud, int *fx, int *fy, int *fw, int *fh)
 {
-    master *m = ud;
+    handout_master *m = ud;
     size_t n = pageset_npages(m->ps);
     /* The next column of the current page, while it has one left. */
     if (m->columns > 1 && m->col > 0 && m->col < m->columns && n > 0) {
@@ -80,9 +84,7 @@ static page *new_page(void *ud, int *fx, int *fy, int *fw, int *fh)
         return pageset_page(m->ps, n - 1);
     }
     size_t i = n + (size_t)m->shift;
-    page *pg = pageset_add_page(m->ps, m->pw, m->ph);
-    /* White paper needs no fill; anything else is painted. */
-    if (m->th->page_bg != 0xffffffff && (m->th->page_bg & 0xff)) pg->background = m->th->page_bg;
+    page *pg = handout_blank_page(m);
     page_frame(m->th, m->pw, m->ph, i, fx, fy, fw, fh);
     if (m->columns > 1) {
         column_frame(m->th, m->columns, 0, fx, fw);
@@ -106,16 +108,15 @@ static void flow_plain(blocks_ctx *bc, flow *f, const char *s, text_style *st)
  * `plain` sets the title a quarter down an otherwise empty page; `band`
  * sets it in the page colour on an accent band across the top third, with
  * the cover image below the summary when it fits. */
-static void layout_cover(blocks_ctx *bc, master *m)
+static void layout_cover(blocks_ctx *bc, handout_master *m, const handout_cover_text *ct)
 {
-    const doc *d = bc->d;
-    const doc_meta *meta = doc_get_meta(d);
     const theme *th = bc->th;
     flow *f = flow_new(m->ps, new_page, m);
     page *pg = flow_page(f);
     int fw = flow_frame_width(f), fh = flow_frame_height(f);
     int x0, y;
-    int img = blocks_cover_image(d);
+    int img = ct->image;
+    const char *title = ct->title ? ct->title : "";
 
     text_style ts = blocks_heading_style(bc, 1);
     ts.size = th->size_title;
@@ -123,7 +124,7 @@ static void layout_cover(blocks_ctx *bc, master *m)
     if (th->cover == THEME_COVER_BAND) {
         text_style bs = ts;
         bs.color = blocks_text_on(th->accent);
-        text_block *tb = blocks_plain(bc, meta->title ? meta->title : "", &bs, fw);
+        text_block *tb = blocks_plain(bc, title, &bs, fw);
         int tbh = text_block_height(tb, text_block_nlines(tb));
         /* A third of the page, or more for a long title: the band ends a
          * title size below the title's last line. */
@@ -142,7 +143,7 @@ static void layout_cover(blocks_ctx *bc, master *m)
         if (th->cover == THEME_COVER_PHOTO && img >= 0) blocks_image(bc, f, img, 0.45);
         else if (th->cover == THEME_COVER_PLAIN) flow_reserve(f, fh / 4, &x0, &y);
         flow_space(f, th->size_title);
-        flow_plain(bc, f, meta->title ? meta->title : "", &ts);
+        flow_plain(bc, f, title, &ts);
         if (th->cover == THEME_COVER_PLAIN) {
             /* A short accent rule under the title. */
             flow_space(f, th->size_body);
@@ -151,26 +152,22 @@ static void layout_cover(blocks_ctx *bc, master *m)
         }
     }
 
-    buf line = BUF_INIT;
-    if (meta->date) buf_add(&line, meta->date);
-    if (meta->author) buf_addf(&line, "%s%s", line.len ? "  ·  " : "", meta->author);
-    if (line.len) {
+    if (ct->byline && *ct->byline) {
         text_style ms = blocks_body_style(bc);
         ms.indent = 0;
         ms.align = TEXT_LEFT;
         ms.color = th->muted;
         flow_space(f, th->size_body);
-        flow_plain(bc, f, line.s, &ms);
+        flow_plain(bc, f, ct->byline, &ms);
     }
-    buf_free(&line);
-    if (meta->summary && *meta->summary) {
+    if (ct->summary && *ct->summary) {
         text_style ss = blocks_body_style(bc);
         ss.indent = 0;
         ss.size = th->size_h3;
         ss.line_pitch = (int)(ss.size * th->line_height);
         ss.color = th->muted;
         flow_space(f, th->size_h1);
-        flow_plain(bc, f, meta->summary, &ss);
+        flow_plain(bc, f, ct->summary, &ss);
     }
     if (th->cover == THEME_COVER_BAND && img >= 0) {
         /* The photo only where it fits on the cover: a cover is one page. */
@@ -186,11 +183,25 @@ static void layout_cover(blocks_ctx *bc, master *m)
     flow_free(f);
 }
 
-static char *section_dest(size_t i)
+void handout_cover(blocks_ctx *bc, handout_master *m, const handout_cover_text *ct)
 {
-    char name[32];
-    snprintf(name, sizeof name, "sec-%zu", i + 1);
-    return mem_strdup(name);
+    if (ct) {
+        layout_cover(bc, m, ct);
+        return;
+    }
+    /* The post's own: its title, "date  ·  author", summary, cover image. */
+    const doc_meta *meta = doc_get_meta(bc->d);
+    buf line = BUF_INIT;
+    if (meta->date) buf_add(&line, meta->date);
+    if (meta->author) buf_addf(&line, "%s%s", line.len ? "  ·  " : "", meta->author);
+    handout_cover_text own = {meta->title, line.s, meta->summary, blocks_cover_image(bc->d)};
+    layout_cover(bc, m, &own);
+    buf_free(&line);
+}
+
+void handout_section_dest(char *out, size_t size, const char *prefix, size_t i)
+{
+    snprintf(out, size, "%ssec-%zu", prefix ? prefix : "", i + 1);
 }
 
 static int min_section_level(const doc *d)
@@ -201,6 +212,29 @@ static int min_section_level(const doc *d)
         if (l < lo) lo = l;
     }
     return lo == 99 ? 0 : lo;
+}
+
+/* The outline and contents level of a section at level l, when the
+ * shallowest level of the post, lo, maps to top. */
+static int section_level(int l, int lo, int top)
+{
+    int level = l - lo + top;
+    return level < top ? top : level;
+}
+
+void handout_section_entries(const doc *d, const char *prefix, int top, const int *sec_page,
+                             int shift, handout_entry *out)
+{
+    int lo = min_section_level(d);
+    for (size_t s = 0; s < doc_nsections(d); s++) {
+        const doc_section *sec = doc_section_at(d, s);
+        handout_entry *e = &out[s];
+        e->title = sec->title;
+        e->level = section_level(sec->level, lo, top);
+        e->strong = false;
+        handout_section_dest(e->dest, sizeof e->dest, prefix, s);
+        e->page = sec_page[s] + shift;
+    }
 }
 
 /* Flows top-level blocks [a, b).  A lead-in line at the end (a bold line
@@ -214,8 +248,7 @@ static size_t flow_range(blocks_ctx *bc, flow *f, size_t a, size_t b)
     return leadin;
 }
 
-/* Lays out the body; fills sec_page[i] with each section's page index. */
-static void layout_body(blocks_ctx *bc, master *m, int *sec_page)
+void handout_body(blocks_ctx *bc, handout_master *m, const handout_marks *mk, int *sec_page)
 {
     const doc *d = bc->d;
     const theme *th = bc->th;
@@ -260,14 +293,13 @@ static void layout_body(blocks_ctx *bc, master *m, int *sec_page)
                     2 * (th->para_space + bc->body_size / 2);
         flow_space(f, (int)(hs.size * 1.6));
         flow_need(f, need);
-        int level = sec->level - lo + 1;
-        if (level < 1) level = 1;
+        int level = section_level(sec->level, lo, mk->level);
         int x0, y;
         page *pg;
         if (lb) {
             /* A lead-in gets a bookmark of its own: it reads as a heading. */
-            char ldest[32];
-            snprintf(ldest, sizeof ldest, "lead-%zu", s + 1);
+            char ldest[sizeof ((handout_entry *)0)->dest];
+            snprintf(ldest, sizeof ldest, "%slead-%zu", mk->prefix, s + 1);
             pg = flow_reserve(f, 0, &x0, &y);
             page_add_dest(pg, ldest, x0, y);
             pageset_add_outline(m->ps, doc_block_at(d, leadin)->text.s, level, ldest,
@@ -277,11 +309,11 @@ static void layout_body(blocks_ctx *bc, master *m, int *sec_page)
             flow_space(f, (int)(hs.size * 1.2));
         }
         pg = flow_reserve(f, 0, &x0, &y);
-        char *dest = section_dest(s);
+        char dest[sizeof ((handout_entry *)0)->dest];
+        handout_section_dest(dest, sizeof dest, mk->prefix, s);
         page_add_dest(pg, dest, x0, y);
         sec_page[s] = flow_page_index(f);
         pageset_add_outline(m->ps, sec->title, level, dest, sec_page[s]);
-        free(dest);
         size_t from = sec->first + 1;
         int ybot = 0;
         if (side) {
@@ -316,11 +348,13 @@ static void layout_body(blocks_ctx *bc, master *m, int *sec_page)
     flow_free(f);
 }
 
-/* The contents: one row per section, title, dot leaders, page number; the
- * whole row links to the section. */
-static void layout_contents(blocks_ctx *bc, master *m, const int *sec_page, int offset)
+/* The contents: one row per entry, title, dot leaders, page number; the
+ * whole row links to the entry's destination.  A strong row (a post in a
+ * book) is set in the heading face, a line's worth of space above it, and
+ * kept on a page with the row after it. */
+void handout_contents(blocks_ctx *bc, handout_master *m, const char *heading,
+                      const handout_entry *e, size_t n)
 {
-    const doc *d = bc->d;
     const theme *th = bc->th;
     flow *f = flow_new(m->ps, new_page, m);
     flow_page(f);
@@ -328,10 +362,9 @@ static void layout_contents(blocks_ctx *bc, master *m, const int *sec_page, int 
     int x0, y;
     page *pg = flow_reserve(f, 0, &x0, &y);
     page_add_dest(pg, "contents", x0, y);
-    flow_plain(bc, f, blocks_ui(d, "目录", "Contents"), &hs);
+    flow_plain(bc, f, heading, &hs);
     flow_space(f, th->size_h1);
 
-    int lo = min_section_level(d);
     text_style es = blocks_body_style(bc);
     es.indent = 0;
     es.align = TEXT_LEFT;
@@ -341,32 +374,44 @@ static void layout_contents(blocks_ctx *bc, master *m, const int *sec_page, int 
     ns.font = th->body;
     text_style ls = ns;
     ls.color = th->muted;
+    text_style ss = es;
+    ss.font = th->heading;
+    ss.weight = th->heading_weight;
+    ss.color = th->heading_color;
+    text_style sns = ss;
+    sns.align = TEXT_RIGHT;
     int fw = flow_frame_width(f);
     int numw = 3 * es.size;
-    for (size_t s = 0; s < doc_nsections(d); s++) {
-        const doc_section *sec = doc_section_at(d, s);
-        int indent = (sec->level - lo) * 2 * es.size;
+    for (size_t s = 0; s < n; s++) {
+        const text_style *rs = e[s].strong ? &ss : &es, *rns = e[s].strong ? &sns : &ns;
+        int indent = (e[s].level - 1) * 2 * es.size;
         if (indent < 0) indent = 0;
         if (indent > fw / 4) indent = fw / 4;
-        doc_text tt = {sec->title, strlen(sec->title), NULL, 0};
-        text_block *tb = blocks_text(bc, &tt, &es, fw - indent - numw - 2 * es.size);
+        doc_text tt = {e[s].title, strlen(e[s].title), NULL, 0};
+        text_block *tb = blocks_text(bc, &tt, rs, fw - indent - numw - 2 * es.size);
         char num[32];
-        snprintf(num, sizeof num, "%d", sec_page[s] + offset + 1);
+        snprintf(num, sizeof num, "%d", e[s].page + 1);
         doc_text nt = {num, strlen(num), NULL, 0};
-        text_block *nb = blocks_text(bc, &nt, &ns, numw);
+        text_block *nb = blocks_text(bc, &nt, rns, numw);
         int h = text_block_height(tb, text_block_nlines(tb));
         int lx, lw, base;
         text_block_line(tb, text_block_nlines(tb) - 1, &lx, &lw, &base);
         /* Dot leaders from the end of the title's last line to the number. */
         int lead_x = indent + lw + es.size / 2;
         int lead_w = fw - numw - lead_x;
+        if (e[s].strong) {
+            /* Half a row of space (a row is two body sizes) sets a post
+             * apart from the sections of the one before. */
+            flow_space(f, es.size);
+            flow_need(f, h + (s + 1 < n ? es.line_pitch : 0));
+        }
         pg = flow_reserve(f, h, &x0, &y);
         blocks_place(pg, tb, x0 + indent, y);
         blocks_place(pg, nb, x0 + fw - numw, y + h - text_block_height(nb, 1));
         if (lead_w > es.size) {
             buf dots = BUF_INIT;
-            int n = lead_w / (es.size / 2);
-            for (int k = 0; k < n; k++) buf_add(&dots, ". ");
+            int nd = lead_w / (es.size / 2);
+            for (int k = 0; k < nd; k++) buf_add(&dots, ". ");
             text_style ds = ls;
             doc_text dt = {dots.s, dots.len, NULL, 0};
             text_block *db = blocks_text(bc, &dt, &ds, lead_w);
@@ -379,9 +424,7 @@ static void layout_contents(blocks_ctx *bc, master *m, const int *sec_page, int 
             text_block_free(db);
             buf_free(&dots);
         }
-        char *dest = section_dest(s);
-        page_add_link(pg, NULL, dest, x0 + indent, y, fw - indent, h);
-        free(dest);
+        page_add_link(pg, NULL, e[s].dest, x0 + indent, y, fw - indent, h);
         text_block_free(tb);
         text_block_free(nb);
     }
@@ -412,10 +455,10 @@ static char *footer_text(const theme *th, const doc_meta *meta)
     return buf_detach(&b);
 }
 
-static void add_footers(blocks_ctx *bc, pageset *ps, size_t first)
+void handout_footers(blocks_ctx *bc, pageset *ps, size_t first, size_t end,
+                     const doc_meta *meta)
 {
     const theme *th = bc->th;
-    const doc_meta *meta = doc_get_meta(bc->d);
     char *label = footer_text(th, meta);
     text_style fs = blocks_body_style(bc);
     fs.size = th->size_small;
@@ -424,7 +467,7 @@ static void add_footers(blocks_ctx *bc, pageset *ps, size_t first)
     fs.align = TEXT_LEFT;
     fs.color = th->muted;
     fs.font = th->heading;
-    for (size_t i = first; i < pageset_npages(ps); i++) {
+    for (size_t i = first; i < end && i < pageset_npages(ps); i++) {
         page *pg = pageset_page(ps, i);
         int fx, fy, fw, fh;
         page_frame(th, pg->w, pg->h, i, &fx, &fy, &fw, &fh);
@@ -460,7 +503,7 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
 {
     const doc_meta *meta = doc_get_meta(d);
     pageset *ps = pageset_new();
-    master m = {ps, th, 0, 0, 0, 1, 0};
+    handout_master m = {ps, th, 0, 0, 0, 1, 0};
     theme_paper_size(opts ? opts->paper : th->paper, &m.pw, &m.ph);
 
     blocks_ctx bc = {0};
@@ -473,42 +516,48 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
     bc.indent = th->indent_first_line;
     bc.line_height = th->line_height;
 
-    layout_cover(&bc, &m);
+    handout_cover(&bc, &m, NULL);
     size_t cover_pages = pageset_npages(ps);
     size_t nsec = doc_nsections(d);
     int *sec_page = mem_calloc(nsec + 1, sizeof(int));
+    handout_entry *rows = mem_calloc(nsec + 1, sizeof *rows);
+    const char *heading = blocks_ui(d, "目录", "Contents");
     /* How many pages the contents will take, learnt before the body is laid
      * out (with three-digit page numbers: as wide as any real one), so
      * that body pages know whether they are rectos or versos. */
     int ncontents = 0;
-    master sm = m;
+    handout_master sm = m;
     sm.shift = (int)cover_pages;
     if (nsec >= 3) {
         for (size_t s = 0; s < nsec; s++) sec_page[s] = 998;
+        handout_section_entries(d, "", 1, sec_page, 0, rows);
         pageset *scratch = pageset_new();
         sm.ps = scratch;
-        layout_contents(&bc, &sm, sec_page, 0);
+        handout_contents(&bc, &sm, heading, rows, nsec);
         ncontents = (int)pageset_npages(scratch);
         pageset_free(scratch);
     }
     m.shift = ncontents;
     m.columns = th->columns > 1 ? th->columns : 1;
-    layout_body(&bc, &m, sec_page);
+    handout_marks mk = {"", 1};
+    handout_body(&bc, &m, &mk, sec_page);
 
     if (nsec >= 3) {
+        handout_section_entries(d, "", 1, sec_page, ncontents, rows);
         pageset *scratch = pageset_new();
         sm.ps = scratch;
-        layout_contents(&bc, &sm, sec_page, ncontents);
+        handout_contents(&bc, &sm, heading, rows, nsec);
         pageset_splice(ps, cover_pages, scratch);
         pageset_free(scratch);
     }
-    add_footers(&bc, ps, cover_pages);
+    handout_footers(&bc, ps, cover_pages, pageset_npages(ps), meta);
 
     blocks_set_meta(ps, d);
 
     blocks_report(&bc, doc_path(d));
     free(bc.missing);
     g_object_unref(bc.pc);
+    free(rows);
     free(sec_page);
     return ps;
 }

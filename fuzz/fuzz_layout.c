@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (d) {
         pageset *ps;
         if (size % 2) {
-            slides_opts so = {ASPECT_4_3};
+            slides_opts so = {ASPECT_4_3, size % 4 == 1};
             ps = slides_layout(d, theme_default(), fonts, &so, dl);
         } else {
             handout_opts ho = {PAPER_A5};

@@ -142,7 +142,7 @@ int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, d
     }
     pageset *ps = NULL;
     if (job->kind == PIPELINE_SLIDES) {
-        slides_opts so = {job->aspect};
+        slides_opts so = {job->aspect, job->handout_per_page > 0};
         ps = slides_layout(d, th, env->fs, &so, dl);
     } else {
         handout_opts ho = {job->paper_set ? job->paper : th->paper};

@@ -27,6 +27,7 @@ typedef struct deck {
     blocks_ctx bc;
     int W, H, margin;
     double scale;            /* slide sizes are for 960 pt wide; 4:3 is 720 */
+    bool print;              /* slides_opts.print */
 } deck;
 
 static text_style title_style(deck *k, int size, theme_rgba color)
@@ -99,19 +100,25 @@ static void title_slide(deck *k, pageset *ps)
     page *pg = pageset_add_page(ps, k->W, k->H);
     pg->background = th->slide_bg;
     int img = blocks_cover_image(k->d);
-    if (img >= 0) {
+    /* On paper (k->print) the photo stays above the title instead of
+     * under it: text over a photo is what greyscale printers ruin, and a
+     * dark band across a handout page is a lot of toner. */
+    bool under = img >= 0 && !k->print;
+    if (under) {
         const doc_image *im = doc_image_at(k->d, (size_t)img);
         page_add_image(pg, im->path, &im->info, 0, 0, k->W, k->H, FIT_COVER, 0.5);
         /* A light veil over the whole photo; the text gets a darker band
          * of its own below (see the contrast note in theme.c). */
         theme_rgba veil = (theme_rgba)(th->slide_overlay * 0.5 * 255.0 + 0.5);
         page_add_rect(pg, veil, 0, 0, k->W, k->H);
-    } else {
+    } else if (img < 0) {
         pg->background = th->slide_title;
     }
     /* On the photo's dark band the text is white; on a plain title slide
-     * it is whichever of white and black reads on slides.title. */
-    theme_rgba on = img >= 0 ? 0xffffffff : blocks_text_on(th->slide_title);
+     * it is whichever of white and black reads on slides.title, and on a
+     * printed one whichever reads on the slide background. */
+    theme_rgba on = under ? 0xffffffff
+                          : blocks_text_on(img >= 0 ? th->slide_bg : th->slide_title);
     int width = k->W - 2 * k->margin;
     const char *title = meta->title ? meta->title : "";
     text_style ts = title_style(k, (int)(th->slide_size_title * 1.2 * k->scale), on);
@@ -132,10 +139,13 @@ static void title_slide(deck *k, pageset *ps)
      * or ceiling is least likely to be. */
     int y = k->H - k->margin * 2 - th_h - sb_h;
     if (y < k->margin) y = k->margin;
-    if (img >= 0) {
+    int top = y - ss.size - k->margin / 2;
+    if (under) {
         double a = th->slide_overlay + (1.0 - th->slide_overlay) * 0.4;
-        int top = y - ss.size - k->margin / 2;
         page_add_rect(pg, (theme_rgba)(a * 255.0 + 0.5), 0, top, k->W, k->H - top);
+    } else if (img >= 0 && top - k->margin / 2 > k->H / 5) {
+        const doc_image *im = doc_image_at(k->d, (size_t)img);
+        page_add_image(pg, im->path, &im->info, 0, 0, k->W, top - k->margin / 2, FIT_COVER, 0.5);
     }
     page_add_rect(pg, th->slide_accent, k->margin, y - ss.size, 4 * THEME_PT * 16, 4 * THEME_PT);
     blocks_place(pg, tb, k->margin, y);
@@ -513,6 +523,7 @@ pageset *slides_layout(const doc *d, const theme *th_in, fontset *fs, const slid
     k.W = opts && opts->aspect == ASPECT_4_3 ? 720 * THEME_PT : 960 * THEME_PT;
     /* 4:3 slides keep the height, so type sizes stay; only widths shrink. */
     k.scale = 1.0;
+    k.print = opts && opts->print;
     k.margin = th->slide_margin;
     k.bc.d = d;
     k.bc.th = th;

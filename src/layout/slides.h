@@ -12,6 +12,8 @@
 #ifndef FOLIO_SLIDES_H
 #define FOLIO_SLIDES_H
 
+#include <stdbool.h>
+
 #include "base/diag.h"
 #include "doc/doc.h"
 #include "layout/pageset.h"
@@ -22,6 +24,9 @@ typedef enum { ASPECT_16_9, ASPECT_4_3 } slides_aspect;
 
 typedef struct slides_opts {
     slides_aspect aspect;
+    /* For paper (n-up handouts): the title slide's photo sits above the
+     * title instead of under it, so no text is printed over a photo. */
+    bool print;
 } slides_opts;
 
 /* Returns a new pageset owned by the caller; free with pageset_free(). */

@@ -193,7 +193,7 @@ static int parse_args(int argc, char **argv, options *o)
         } else if (!strcmp(a, "--paper")) {
             if (!next) return usage_error("%s needs a size", a);
             if (!theme_paper_parse(next, &o->paper))
-                return usage_error("unknown paper size '%s' (expected a4, a5 or letter)", next);
+                return usage_error("unknown paper size '%s' (expected a4, a5, letter or half-letter)", next);
             o->paper_set = true;
             i++;
         } else if (!strcmp(a, "--aspect")) {

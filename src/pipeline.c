@@ -146,10 +146,10 @@ int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, d
         ps = slides_layout(d, th, env->fs, &so, dl);
     } else {
         handout_opts ho = {job->paper_set ? job->paper : th->paper};
-        /* A booklet's pages are half the sheet: A5 on A4.  Half-letter is
-         * A5 scaled to 94 % by impose_saddle() (there is no half-letter
-         * paper to lay out on). */
-        if (job->booklet) ho.paper = PAPER_A5;
+        /* A booklet's pages are half the sheet: A5 on A4, half-letter on
+         * Letter, laid out at that size so nothing is scaled. */
+        if (job->booklet)
+            ho.paper = job->sheet == IMPOSE_SHEET_LETTER ? PAPER_HALF_LETTER : PAPER_A5;
         ps = handout_layout(d, th, env->fs, &ho, dl);
     }
     if (job->kind == PIPELINE_HANDOUT && job->booklet) {

@@ -17,8 +17,8 @@
  * would come out upside down: the convention is stated in the README and
  * in `folio --help`.
  *
- * Geometry.  Each page is scaled to fit half the sheet (A5 on A4 fits at
- * 100 %; A5 on half-letter at 94 %), never enlarged, and set against the
+ * Geometry.  Each page is scaled to fit half the sheet (A5 on A4 and
+ * half-letter on Letter fit at 100 %), never enlarged, and set against the
  * fold, centred vertically.  --marks needs paper outside the trimmed
  * spread: pages shrink until a band of MARK_BAND is free all round, and
  * crop marks (at the spread's corners, the fold is not cut) and fold marks

@@ -96,6 +96,7 @@ void theme_paper_size(theme_paper p, int *w, int *h)
     switch (p) {
     case PAPER_A5: *w = THEME_MM(148); *h = THEME_MM(210); break;
     case PAPER_LETTER: *w = 612 * THEME_PT; *h = 792 * THEME_PT; break;
+    case PAPER_HALF_LETTER: *w = 396 * THEME_PT; *h = 612 * THEME_PT; break;
     case PAPER_A4:
     default: *w = THEME_MM(210); *h = THEME_MM(297); break;
     }
@@ -106,6 +107,7 @@ bool theme_paper_parse(const char *s, theme_paper *out)
     if (!strcmp(s, "a4") || !strcmp(s, "A4")) *out = PAPER_A4;
     else if (!strcmp(s, "a5") || !strcmp(s, "A5")) *out = PAPER_A5;
     else if (!strcmp(s, "letter") || !strcmp(s, "Letter")) *out = PAPER_LETTER;
+    else if (!strcmp(s, "half-letter") || !strcmp(s, "Half-Letter")) *out = PAPER_HALF_LETTER;
     else return false;
     return true;
 }

@@ -18,7 +18,9 @@
 
 typedef uint32_t theme_rgba;  /* 0xRRGGBBAA */
 
-typedef enum { PAPER_A4, PAPER_A5, PAPER_LETTER } theme_paper;
+/* Half-letter (5.5 x 8.5 in, "statement") is the US booklet page: a Letter
+ * sheet folded once. */
+typedef enum { PAPER_A4, PAPER_A5, PAPER_LETTER, PAPER_HALF_LETTER } theme_paper;
 typedef enum { EMPH_BOLD, EMPH_DOTS } theme_cjk_emphasis;
 /* Handout cover: photo above the title, title alone, or the title on a
  * band of the accent colour across the top of the page. */

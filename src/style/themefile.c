@@ -71,7 +71,7 @@ typedef struct keydef {
     bool slides_em;            /* em relative to slides.body-size */
 } keydef;
 
-static const char *const paper_names[] = {"a4", "a5", "letter", NULL};
+static const char *const paper_names[] = {"a4", "a5", "letter", "half-letter", NULL};
 static const char *const emph_names[] = {"bold", "dots", NULL};
 static const char *const para_names[] = {"spaced", "indent", NULL};  /* bool indent */
 static const char *const cover_names[] = {"photo", "plain", "band", NULL};

@@ -409,6 +409,22 @@ static void test_search_order(void)
     free(second);
 }
 
+/* Paper names and sizes: half-letter is the page of a booklet folded from
+ * a Letter sheet, 5.5 x 8.5 in. */
+static void test_paper(void)
+{
+    theme_paper p = PAPER_A4;
+    int w = 0, h = 0;
+    CHECK(theme_paper_parse("half-letter", &p) && p == PAPER_HALF_LETTER);
+    theme_paper_size(p, &w, &h);
+    CHECK_INT(w, 396 * THEME_PT);
+    CHECK_INT(h, 612 * THEME_PT);
+    CHECK(theme_paper_parse("a5", &p) && p == PAPER_A5);
+    theme_paper_size(p, &w, &h);
+    CHECK_INT(w, THEME_MM(148));
+    CHECK(!theme_paper_parse("legal", &p));
+}
+
 static void test_distance(void)
 {
     CHECK_INT(themefile_distance("acent", "accent"), 1);
@@ -436,6 +452,7 @@ static void test_bundled(void)
 }
 
 TEST_MAIN({
+    test_paper();
     find_src_dir();
     snprintf(root, sizeof root, "/tmp/folio-test-theme.%d", (int)getpid());
     mkdir(root, 0777);

@@ -73,6 +73,8 @@ static void usage(FILE *fp)
           "                   [--shard K/N] [--manifest FILE] [--fail-fast] [--timeout S]\n"
           "                   [--memory MB]   (folio batch --help for details)\n"
           "       folio batch --merge-manifests A.jsonl B.jsonl... -o MERGED.jsonl\n"
+          "       folio book POST... -o BOOK.pdf [--title TEXT] [--order date|args]\n"
+          "                  (folio book --help for details)\n"
           "       folio --version | --help\n"
           "\n"
           "options:\n"
@@ -568,6 +570,146 @@ static int run_batch(int argc, char **argv)
     return rc;
 }
 
+static void book_usage(FILE *fp)
+{
+    fputs("usage: folio book POST... -o BOOK.pdf [options]\n"
+          "\n"
+          "Renders several posts as one printable volume: a cover, a contents page\n"
+          "listing every post and its sections, then each post from a right-hand\n"
+          "page on, its cover first, with page numbers running through the volume\n"
+          "and one bookmark per post.  A POST is a Markdown file, or a folder holding\n"
+          "index.md (else README.md); each post's images come from its own folder.\n"
+          "\n"
+          "options:\n"
+          "  -o, --output FILE     the PDF to write (required unless --dump)\n"
+          "      --title TEXT      the volume's title (default: the years its posts\n"
+          "                        span, \"2023 – 2024\"; a single post's title)\n"
+          "      --order ORDER     date: oldest post first, undated posts last\n"
+          "                        (default); args: as given\n"
+          "      --paper SIZE      a4, a5 or letter (default: the theme's)\n"
+          "      --theme NAME|PATH a theme by name or YAML file (default: the first\n"
+          "                        post's front matter 'theme:', else default)\n"
+          "  -T, --theme-dir DIR   look for themes in DIR first (repeatable)\n"
+          "      --fonts DIR       folio's fonts folder (default: the installed one)\n"
+          "      --allow-outside DIR  let images come from DIR too (repeatable)\n"
+          "      --strict          treat warnings as errors\n"
+          "  -q, --quiet           do not print warnings\n"
+          "      --dump boxes      print the laid-out pages as text instead of writing\n"
+          "\n"
+          "exit status: 0 written, 1 a post could not be loaded or the book written\n"
+          "             (nothing is written then), 2 usage error, 3 set-up problem\n"
+          "             (fonts missing, theme missing or invalid)\n",
+          fp);
+}
+
+/* folio book: its own options (several posts), then one pipeline run. */
+static int run_book(int argc, char **argv)
+{
+    options o;
+    memset(&o, 0, sizeof o);
+    o.command = "book";
+    o.allow = mem_calloc((size_t)argc + 1, sizeof *o.allow);
+    o.theme_dirs = mem_calloc((size_t)argc + 1, sizeof *o.theme_dirs);
+    const char **posts = mem_calloc((size_t)argc + 1, sizeof *posts);
+    size_t nposts = 0;
+    const char *title = NULL;
+    book_order order = BOOK_ORDER_DATE;
+    int rc = 0;
+    for (int i = 2; i < argc && !rc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            book_usage(stdout);
+            rc = -1;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!next) rc = usage_error("%s needs a file name", a);
+            else o.output = argv[++i];
+        } else if (!strcmp(a, "--title")) {
+            if (!next) rc = usage_error("%s needs a title", a);
+            else title = argv[++i];
+        } else if (!strcmp(a, "--order")) {
+            if (next && !strcmp(next, "date")) order = BOOK_ORDER_DATE;
+            else if (next && !strcmp(next, "args")) order = BOOK_ORDER_ARGS;
+            else rc = usage_error("--order takes date or args, not '%s'", next ? next : "");
+            i++;
+        } else if (!strcmp(a, "--paper")) {
+            if (!next) rc = usage_error("%s needs a size", a);
+            else if (!theme_paper_parse(next, &o.paper))
+                rc = usage_error("unknown paper size '%s' (expected a4, a5 or letter)", next);
+            o.paper_set = true;
+            i++;
+        } else if (!strcmp(a, "--theme")) {
+            if (!next) rc = usage_error("%s needs a theme name or file", a);
+            else o.theme = argv[++i];
+        } else if (!strcmp(a, "-T") || !strcmp(a, "--theme-dir")) {
+            if (!next) rc = usage_error("%s needs a folder", a);
+            else o.theme_dirs[o.ntheme_dirs++] = argv[++i];
+        } else if (!strcmp(a, "--fonts")) {
+            if (!next) rc = usage_error("%s needs a folder", a);
+            else o.fonts_dir = argv[++i];
+        } else if (!strcmp(a, "--allow-outside")) {
+            if (!next) rc = usage_error("%s needs a folder", a);
+            else o.allow[o.nallow++] = argv[++i];
+        } else if (!strcmp(a, "--dump")) {
+            if (!next || strcmp(next, "boxes")) rc = usage_error("%s takes 'boxes'", a);
+            else o.dump = argv[++i];
+        } else if (!strcmp(a, "--strict")) {
+            o.strict = true;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o.quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            rc = usage_error("unknown option '%s'", a);
+        } else {
+            posts[nposts++] = a;
+        }
+    }
+    if (!rc && !nposts) rc = usage_error("book needs posts (Markdown files or their folders)");
+    if (!rc && !o.output && !o.dump) rc = usage_error("book needs -o BOOK.pdf");
+    if (rc) {
+        free(posts);
+        free(o.allow);
+        free(o.theme_dirs);
+        return rc < 0 ? EXIT_WRITTEN : rc;
+    }
+
+    diag_list *dl = diag_list_new();
+    themefile_cache *tc = theme_cache(&o);
+    const theme *th = o.theme ? themefile_cache_get(tc, o.theme, dl) : theme_default();
+    char *fonts_dir = find_data_dir(o.fonts_dir, "FOLIO_FONTS", "fonts");
+    pipeline_env *env = th ? pipeline_env_new(fonts_dir, th, dl) : NULL;
+    free(fonts_dir);
+    if (!env) {
+        themefile_cache_free(tc);
+        report(dl, &o);
+        rc = EXIT_SETUP;
+    } else {
+        pipeline_env_set_themes(env, tc);
+        pipeline_book_job job = {0};
+        job.inputs = posts;
+        job.ninputs = nposts;
+        job.output = o.output;
+        job.paper = o.paper;
+        job.paper_set = o.paper_set;
+        job.theme = o.theme;
+        job.title = title;
+        job.order = order;
+        job.allow_outside = o.allow;
+        job.strict = o.strict;
+        job.dump = o.dump != NULL;
+        buf dump = BUF_INIT;
+        rc = pipeline_run_book(env, &job, dl, &dump, NULL);
+        if (dump.len) fputs(dump.s, stdout);
+        buf_free(&dump);
+        if (!report(dl, &o) && rc == EXIT_WRITTEN) rc = EXIT_FAILED;
+        pipeline_env_free(env);
+    }
+    diag_list_free(dl);
+    free(posts);
+    free(o.allow);
+    free(o.theme_dirs);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     /* Past a file size limit (ulimit -f) a write fails with EFBIG instead
@@ -575,6 +717,7 @@ int main(int argc, char **argv)
      * it and remove its temporary file (batch workers inherit this). */
     signal(SIGXFSZ, SIG_IGN);
     if (argc > 1 && !strcmp(argv[1], "batch")) return run_batch(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "book")) return run_book(argc, argv);
     options o;
     int rc = parse_args(argc, argv, &o);
     if (rc) {

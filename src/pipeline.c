@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "doc/doc.h"
 #include "input/article.h"
+#include "layout/book.h"
 #include "layout/handout.h"
 #include "layout/pageset.h"
 #include "render/pdf.h"
@@ -174,5 +175,80 @@ int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, d
     r.errors = (int)diag_errors(dl);
     if (res) *res = r;
     pageset_free(ps);
+    return status;
+}
+
+/* A post named by a folder is its index.md, else its README.md.  Returns a
+ * new string owned by the caller, or NULL with an error naming the folder. */
+static char *post_file(const char *arg, diag_list *dl)
+{
+    struct stat st;
+    if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) return mem_strdup(arg);
+    const char *names[] = {"index.md", "README.md"};
+    for (size_t i = 0; i < 2; i++) {
+        buf b = BUF_INIT;
+        buf_addf(&b, "%s%s%s", arg, arg[strlen(arg) - 1] == '/' ? "" : "/", names[i]);
+        if (stat(b.s, &st) == 0 && S_ISREG(st.st_mode)) return buf_detach(&b);
+        buf_free(&b);
+    }
+    diag_add(dl, DIAG_ERROR, arg, 0, 0, "folder has no index.md or README.md to make a post of");
+    return NULL;
+}
+
+int pipeline_run_book(pipeline_env *env, const pipeline_book_job *job, diag_list *dl, buf *dump,
+                      pipeline_result *res)
+{
+    pipeline_result r = {0};
+    int status = PIPELINE_OK;
+    size_t n = job->ninputs;
+    char **paths = mem_calloc(n + 1, sizeof *paths);
+    doc **docs = mem_calloc(n + 1, sizeof *docs);
+    /* Every post is loaded, so that one run names every post that fails. */
+    article_opts ao = {job->allow_outside};
+    for (size_t i = 0; i < n; i++) {
+        paths[i] = post_file(job->inputs[i], dl);
+        if (paths[i]) docs[i] = article_load(paths[i], &ao, dl);
+        if (!docs[i]) status = PIPELINE_FAILED;
+    }
+    const theme *th = NULL;
+    if (status == PIPELINE_OK) {
+        /* One theme for the volume: --theme, else the first post's. */
+        pipeline_job tj = {0};
+        tj.input = paths[0];
+        tj.theme = job->theme;
+        th = job_theme(env, &tj, docs[0], dl);
+        if (!th) status = PIPELINE_SETUP;
+        const char *chosen = job->theme ? NULL : doc_get_meta(docs[0])->theme;
+        for (size_t i = 1; th && !job->theme && i < n; i++) {
+            const char *own = doc_get_meta(docs[i])->theme;
+            if (own && (!chosen || strcmp(own, chosen)))
+                diag_add(dl, DIAG_WARNING, paths[i], 0, 0,
+                         "front matter names theme '%s'; the book is set in '%s', the first post's",
+                         own, chosen ? chosen : th->name);
+        }
+    }
+    pageset *ps = NULL;
+    if (status == PIPELINE_OK) {
+        book_opts bo = {job->paper_set ? job->paper : th->paper, job->title, job->order};
+        ps = book_layout((const doc *const *)docs, n, th, env->fs, &bo, dl);
+        r.pages = (int)pageset_npages(ps);
+        if (job->strict) diag_promote_warnings(dl);
+        if (diag_errors(dl)) status = PIPELINE_FAILED;
+        else if (job->dump) {
+            if (dump) pageset_dump(ps, dump);
+        } else if (!pdf_write(ps, env->subsets, job->output, NULL, dl)) {
+            status = PIPELINE_FAILED;
+        }
+    }
+    r.warnings = (int)diag_warnings(dl);
+    r.errors = (int)diag_errors(dl);
+    if (res) *res = r;
+    pageset_free(ps);
+    for (size_t i = 0; i < n; i++) {
+        doc_free(docs[i]);
+        free(paths[i]);
+    }
+    free(docs);
+    free(paths);
     return status;
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "base/diag.h"
+#include "layout/book.h"
 #include "layout/impose.h"
 #include "layout/slides.h"
 #include "style/fonts.h"
@@ -89,5 +90,30 @@ typedef struct doc doc;
  * only names the post in diagnostics.  d is not changed. */
 int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, diag_list *dl,
                      buf *dump, pipeline_result *res);
+
+/* folio book: several posts as one volume (layout/book.h). */
+typedef struct pipeline_book_job {
+    const char *const *inputs;    /* the posts: Markdown files, or folders holding
+                                     index.md (else README.md) */
+    size_t ninputs;               /* at least 1 */
+    const char *output;           /* the PDF to write; NULL with dump */
+    theme_paper paper;
+    bool paper_set;               /* else the theme's */
+    const char *theme;            /* NAME|PATH, wins over the posts' front matter;
+                                     NULL = the first post's `theme:`, else the env's */
+    const char *title;            /* the volume's title; NULL = derived (book_title()) */
+    book_order order;
+    const char *const *allow_outside; /* NULL-terminated, may be NULL */
+    bool strict;                  /* warnings fail the book */
+    bool dump;                    /* append the boxes to dump instead of writing */
+} pipeline_book_job;
+
+/* Loads every post (each confined to its own folder) and renders them as
+ * one volume.  Returns PIPELINE_OK, PIPELINE_FAILED when a post cannot be
+ * loaded (every such post gets its error, naming its file; nothing is
+ * written) or the PDF cannot be written, PIPELINE_SETUP when the theme
+ * cannot be loaded.  res->pages counts the volume's pages. */
+int pipeline_run_book(pipeline_env *env, const pipeline_book_job *job, diag_list *dl, buf *dump,
+                      pipeline_result *res);
 
 #endif

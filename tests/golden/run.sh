@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Golden tests: the document model (folio inspect) and the laid-out boxes
-# (folio handout --dump boxes) of small posts, compared with the expected
-# dumps beside them.  On a difference it prints the diff and keeps the
+# (folio handout --dump boxes) of small posts, and the boxes of a book of
+# two (folio book, book/), compared with the expected dumps beside them.  On a difference it prints the diff and keeps the
 # actual output as NAME.actual; `run.sh --folio BIN --update` rewrites the
 # expected files (read the diff before committing them).
 #
@@ -47,6 +47,11 @@ for md in "$here"/cases/*.md; do
 done
 check demo.inspect "$here/demo.inspect.json" \
     bash -c "cd '$repo/examples/demo' && '$folio' inspect index.md"
+# A book of two tiny posts (folio book): spring/ given as its folder, the
+# older autumn.md put first by date; one contents, one outline, dests
+# prefixed p1-, p2-.
+check book.boxes "$here/book/book.boxes" \
+    bash -c "cd '$here/book' && '$folio' book spring autumn.md --dump boxes"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

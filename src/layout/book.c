@@ -7,7 +7,7 @@
  *   volume cover        handout_cover() with the volume's text
  *   blank verso         so that the contents opens on a recto
  *   contents            handout_contents(): a strong row per post, its
- *                       sections indented under it (spliced in last)
+ *                       top sections indented under it (spliced in last)
  *   per post:  [blank verso]  so that the post opens on a recto
  *              its cover       handout_cover(), the chapter opener
  *              its body        handout_body() with the prefix "pK-" and its
@@ -208,9 +208,12 @@ typedef struct post_pages {
     int *sec_page;       /* each section's first page (owned) */
 } post_pages;
 
-/* The contents rows: a strong row per post, then its sections one level
- * deeper, with pages pp[] shifted to final indices. */
-static void fill_rows(const doc *const *docs, size_t n, const post_pages *pp, int shift,
+/* The contents rows: a strong row per post, then its top sections one
+ * level deeper (the outline has the deeper ones: two levels are what a
+ * volume's contents can show without running to many pages), with pages
+ * pp[] shifted to final indices.  rows has room for every section of every
+ * post.  Returns the number of rows. */
+static size_t fill_rows(const doc *const *docs, size_t n, const post_pages *pp, int shift,
                         handout_entry *rows)
 {
     size_t r = 0;
@@ -225,8 +228,12 @@ static void fill_rows(const doc *const *docs, size_t n, const post_pages *pp, in
         char prefix[32];
         snprintf(prefix, sizeof prefix, "p%zu-", k + 1);
         handout_section_entries(docs[k], prefix, 2, pp[k].sec_page, shift, &rows[r]);
-        r += doc_nsections(docs[k]);
+        size_t kept = 0;
+        for (size_t s = 0; s < doc_nsections(docs[k]); s++)
+            if (rows[r + s].level == 2) rows[r + kept++] = rows[r + s];
+        r += kept;
     }
+    return r;
 }
 
 /* Lays out the contents into a new pageset owned by the caller. */
@@ -315,19 +322,19 @@ pageset *book_layout(const doc *const *docs_given, size_t n, const theme *th, fo
 
     /* The contents' length, from rows with placeholder pages (three
      * digits, as wide as any real number). */
-    size_t nrows = n;
+    size_t room = n;
     post_pages *pp = mem_calloc(n + 1, sizeof *pp);
     for (size_t k = 0; k < n; k++) {
         size_t nsec = doc_nsections(docs[k]);
-        nrows += nsec;
+        room += nsec;
         pp[k].opener = 998;
         pp[k].sec_page = mem_calloc(nsec + 1, sizeof(int));
         for (size_t s = 0; s < nsec; s++) pp[k].sec_page[s] = 998;
     }
-    handout_entry *rows = mem_calloc(nrows + 1, sizeof *rows);
+    handout_entry *rows = mem_calloc(room + 1, sizeof *rows);
     const char *heading = en ? "Contents" : "目录";
     size_t contents_at = pageset_npages(ps);
-    fill_rows(docs, n, pp, 0, rows);
+    size_t nrows = fill_rows(docs, n, pp, 0, rows);
     pageset *scratch = contents(&vbc, &m, contents_at, heading, rows, nrows);
     m.shift = (int)pageset_npages(scratch);
     pageset_free(scratch);

@@ -1,8 +1,8 @@
 /* book: several posts laid out as one printable volume (`folio book`).
  *
  * A volume cover (title, the posts' date range, how many posts), a global
- * contents (each post a row with its first page, its sections indented
- * under it), then each post on a recto (a blank verso is put in before it
+ * contents (each post a row with its first page, its top sections
+ * indented under it; deeper ones are in the outline only), then each post on a recto (a blank verso is put in before it
  * when needed): its own cover as the chapter opener, then its body as in
  * the handout.  Page numbers run through the volume; the running footer
  * shows the post's title (the theme's footer template over the post's

@@ -48,8 +48,8 @@ done
 check demo.inspect "$here/demo.inspect.json" \
     bash -c "cd '$repo/examples/demo' && '$folio' inspect index.md"
 # A book of two tiny posts (folio book): spring/ given as its folder, the
-# older autumn.md put first by date; one contents, one outline, dests
-# prefixed p1-, p2-.
+# older autumn.md put first by date; one contents (autumn's ### section is
+# in the outline only), one outline, dests prefixed p1-, p2-.
 check book.boxes "$here/book/book.boxes" \
     bash -c "cd '$here/book' && '$folio' book spring autumn.md --dump boxes"
 

@@ -11,7 +11,7 @@
 #      date order, and every section of each post (from `folio inspect`)
 #      nested under its post's entry, each entry on a page;
 #   4. every internal link (the contents rows) resolves to a page, and
-#      there is one per post and section;
+#      there is one per post and per top section of a post;
 #   5. each post's first page is odd (a recto);
 #   6. the metadata title is the years the posts span, "2023 – 2024";
 #   7. a second render is byte-identical.
@@ -129,7 +129,10 @@ check(all(p % 2 == 1 for p in starts), f"each post starts on an odd page: {start
 
 links = [l for page in pdf for l in page.get_links() if l["kind"] in (fitz.LINK_GOTO, fitz.LINK_NAMED)]
 bad = [l for l in links if not (0 <= l.get("page", -1) < pdf.page_count)]
-rows = len(posts) + sum(len(p["sections"]) for p in posts)
+# The contents: a row per post and per top section (the shallowest level).
+rows = len(posts) + sum(
+    sum(1 for s in p["sections"] if s["level"] == min(t["level"] for t in p["sections"]))
+    for p in posts)
 check(len(links) == rows and not bad,
       f"links: {len(links)} internal links for {rows} contents rows, {len(bad)} not resolving to a page")
 first_links = sorted({l["page"] + 1 for l in links} & set(starts))

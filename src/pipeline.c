@@ -223,8 +223,10 @@ int pipeline_run_book(pipeline_env *env, const pipeline_book_job *job, diag_list
             const char *own = doc_get_meta(docs[i])->theme;
             if (own && (!chosen || strcmp(own, chosen)))
                 diag_add(dl, DIAG_WARNING, paths[i], 0, 0,
-                         "front matter names theme '%s'; the book is set in '%s', the first post's",
-                         own, chosen ? chosen : th->name);
+                         "front matter names theme '%s'; the book is set in %s '%s' (--theme "
+                         "chooses another)",
+                         own, chosen ? "the first post's theme," : "the default theme,",
+                         chosen ? chosen : th->name);
         }
     }
     pageset *ps = NULL;

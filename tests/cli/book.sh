@@ -77,6 +77,12 @@ expect "a post's warning" 0 "^b/README\.md:8:1: warning: image 'media/nope\.jpg'
 expect "-q" 0 "" -- "$folio" book a b -o ok.pdf -q
 expect "--strict" 1 "error: image 'media/nope\.jpg' not found" -- "$folio" book a b -o strict.pdf --strict
 absent "--strict" strict.pdf
+# One theme for the volume: the first post's; another post's is a warning.
+printf -- '---\ntitle: 丁\ntheme: print\n---\n\n文字。\n' > d.md
+printf -- '---\ntitle: 戊\ntheme: dark\n---\n\n文字。\n' > e.md
+expect "a second post's theme" 0 "^e\.md: warning: front matter names theme 'dark'; the book is set in the first post's theme, 'print'" \
+    -- "$folio" book d.md e.md --dump boxes
+expect "--theme wins over the posts'" 0 "" -- "$folio" book d.md e.md --dump boxes --theme dark
 mkdir -p out.pdf
 expect "output is a folder" 1 "out\.pdf: error: cannot write output" -- "$folio" book a -o out.pdf -q
 

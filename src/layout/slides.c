@@ -260,32 +260,86 @@ typedef void (*content_fn)(deck *k, flow *f, void *arg);
 
 /* Runs fill at decreasing sizes until it fits one slide (or the minimum
  * size is reached), then for real into ps. */
-static void fitted_slides(deck *k, pageset *ps, master proto, content_fn fill, void *arg)
+/* Moves the slides of scratch to the end of ps.  Their marks (mark_slide:
+ * destinations "slide-1", "slide-2"… and outline entries) are renamed for
+ * their places in ps, so the slides read as if laid out there. */
+static void adopt_slides(pageset *ps, pageset *scratch)
 {
-    const theme *th = k->th;
-    int size = (int)(th->slide_size_body * k->scale);
-    int min = (int)(th->slide_min_body * k->scale);
-    for (; size > min; size -= 2 * THEME_PT) {
-        pageset *scratch = pageset_new();
-        master m = proto;
-        m.ps = scratch;
-        k->bc.body_size = size;
-        flow *f = flow_new(scratch, content_page, &m);
-        flow_page(f);
-        fill(k, f, arg);
-        flow_free(f);
-        size_t n = pageset_npages(scratch);
-        pageset_free(scratch);
-        if (n <= 1) break;
+    size_t at = pageset_npages(ps);
+    char old[32], dest[32];
+    for (size_t j = 0; j < pageset_npages(scratch); j++) {
+        page *pg = pageset_page(scratch, j);
+        snprintf(old, sizeof old, "slide-%zu", j + 1);
+        snprintf(dest, sizeof dest, "slide-%zu", at + j + 1);
+        for (size_t b = 0; b < pg->nboxes; b++) {
+            box *bx = &pg->boxes[b];
+            if (bx->kind == BOX_DEST && bx->dest && !strcmp(bx->dest, old)) {
+                free(bx->dest);
+                bx->dest = mem_strdup(dest);
+            }
+        }
     }
-    if (size < min) size = min;
-    k->bc.body_size = size;
+    pageset_splice(ps, at, scratch);
+    /* After the splice, which would move entries at or after `at`. */
+    for (size_t i = 0; i < pageset_noutline(scratch); i++) {
+        const outline_entry *e = pageset_outline(scratch, i);
+        snprintf(dest, sizeof dest, "slide-%zu", at + (size_t)e->page + 1);
+        pageset_add_outline(ps, e->title, e->level, dest, (int)at + e->page);
+    }
+}
+
+/* Lays the content out at body size `size` in a scratch pageset; returns
+ * it (owned by the caller). */
+static pageset *trial(deck *k, master proto, content_fn fill, void *arg, int size)
+{
+    pageset *scratch = pageset_new();
     master m = proto;
-    m.ps = ps;
-    flow *f = flow_new(ps, content_page, &m);
+    m.ps = scratch;
+    k->bc.body_size = size;
+    flow *f = flow_new(scratch, content_page, &m);
     flow_page(f);
     fill(k, f, arg);
     flow_free(f);
+    return scratch;
+}
+
+/* The content on one slide at the largest body size, from the theme's
+ * down to its minimum in 2 pt steps, at which it fits; when it fits at
+ * none, at the minimum on as many "（续）" slides as it needs.  Sizes are
+ * tried in the order that settles the common cases in one or two layouts:
+ * the largest (short sections), then the minimum (long ones, which then
+ * need no more), and only when the minimum fits and the largest does not,
+ * the sizes in between from the top.  Whichever trial is the answer goes
+ * into ps as it is. */
+static void fitted_slides(deck *k, pageset *ps, master proto, content_fn fill, void *arg)
+{
+    const theme *th = k->th;
+    int top = (int)(th->slide_size_body * k->scale);
+    int min = (int)(th->slide_min_body * k->scale);
+    if (min > top) min = top;
+    int chosen = top;
+    pageset *best = trial(k, proto, fill, arg, top);
+    if (pageset_npages(best) > 1 && min < top) {
+        pageset *low = trial(k, proto, fill, arg, min);
+        pageset_free(best);
+        best = low;
+        chosen = min;
+        if (pageset_npages(low) == 1) {
+            for (int size = top - 2 * THEME_PT; size > min; size -= 2 * THEME_PT) {
+                pageset *t = trial(k, proto, fill, arg, size);
+                if (pageset_npages(t) == 1) {
+                    pageset_free(best);
+                    best = t;
+                    chosen = size;
+                    break;
+                }
+                pageset_free(t);
+            }
+        }
+    }
+    k->bc.body_size = chosen;
+    adopt_slides(ps, best);
+    pageset_free(best);
 }
 
 typedef struct range {

@@ -269,7 +269,8 @@ static void jpeg_on_message(j_common_ptr ci, int level)
 
 static void jpeg_silent(j_common_ptr ci) { (void)ci; }
 
-static cairo_surface_t *jpeg_decode(const unsigned char *data, size_t len, char *why,
+/* denom 1, 2, 4 or 8: libjpeg-turbo's DCT scaling, 1/denom of the size. */
+static cairo_surface_t *jpeg_decode(const unsigned char *data, size_t len, int denom, char *why,
                                     size_t whysz)
 {
     struct jpeg_decompress_struct ci;
@@ -296,6 +297,8 @@ static cairo_surface_t *jpeg_decode(const unsigned char *data, size_t len, char 
     else ci.out_color_space = IMAGE_BIG_ENDIAN ? JCS_EXT_XRGB : JCS_EXT_BGRX;
     /* Photoshop writes CMYK inverted and says so with an Adobe marker. */
     bool inverted = cmyk && ci.saw_Adobe_marker;
+    ci.scale_num = 1;
+    ci.scale_denom = denom == 2 || denom == 4 || denom == 8 ? (unsigned)denom : 1;
     jpeg_start_decompress(&ci);
     s = new_surface(CAIRO_FORMAT_RGB24, (int)ci.output_width, (int)ci.output_height, why, whysz);
     if (!s) {
@@ -632,7 +635,7 @@ static cairo_surface_t *load(image_cache *c, const char *path, const media_info 
             if (s) set_unique_id(s, data, len, mi.format);
             return s;   /* the surface owns data now (or it was freed) */
         }
-        s = jpeg_decode(data, len, why, whysz);
+        s = jpeg_decode(data, len, 1, why, whysz);
         break;
     case MEDIA_PNG: {
         image_png p;
@@ -659,6 +662,32 @@ static cairo_surface_t *load(image_cache *c, const char *path, const media_info 
     if (s) set_unique_id(s, data, len, mi.format);
     free(data);
     return s;
+}
+
+cairo_surface_t *image_decode(const unsigned char *data, size_t len, int jpeg_scale_denom,
+                              media_info *info, char *why, size_t whysz)
+{
+    media_info mi;
+    media_status ms = media_probe(data, len, &mi);
+    if (info) *info = mi;
+    if (ms != MEDIA_OK || !image_decode_size_ok(&mi)) {
+        if (ms == MEDIA_OK) ms = MEDIA_ERR_TOO_LARGE;
+        snprintf(why, whysz, "%s", media_status_message(ms));
+        return NULL;
+    }
+    switch (mi.format) {
+    case MEDIA_JPEG:
+        if (!jpeg_complete(data, len)) {
+            snprintf(why, whysz, "JPEG data ends early");
+            return NULL;
+        }
+        return jpeg_decode(data, len, jpeg_scale_denom, why, whysz);
+    case MEDIA_PNG: return png_decode(data, len, why, whysz);
+    case MEDIA_WEBP: return webp_decode(data, len, why, whysz);
+    default:
+        snprintf(why, whysz, "%s images are not drawn", media_format_name(mi.format));
+        return NULL;
+    }
 }
 
 cairo_surface_t *image_cache_get(image_cache *c, const char *path, const media_info *info,

@@ -92,6 +92,19 @@ bool image_decode_size_ok(const media_info *info);
 cairo_surface_t *image_cache_get(image_cache *c, const char *path, const media_info *info,
                                  bool need_pixels, const char *diag_file, diag_list *dl);
 
+/* Decodes the bytes of a PNG, JPEG or WebP file to pixels outside any
+ * cache (thumbnails), with the checks image_cache_get() makes: the header
+ * re-probed and held to MEDIA_MAX_PIXELS, a JPEG's scan complete.
+ * jpeg_scale_denom 2, 4 or 8 has libjpeg-turbo decode a JPEG at that
+ * fraction of its size straight from the DCT coefficients, far cheaper
+ * than decoding it whole and scaling down (1: full size; PNG and WebP are
+ * always decoded whole).  *info (may be NULL) gets the probe, for the EXIF
+ * orientation, which is not applied.  Returns a new surface owned by the
+ * caller (free with cairo_surface_destroy()), RGB24, or ARGB32 with
+ * premultiplied alpha; NULL with the reason in why on failure. */
+cairo_surface_t *image_decode(const unsigned char *data, size_t len, int jpeg_scale_denom,
+                              media_info *info, char *why, size_t whysz);
+
 /* Draws s so that the displayed image (after EXIF orientation
  * info->orientation, 1..8; anything else counts as 1) exactly fills the
  * rectangle x, y, w, h (user units, points on a PDF page), stretching if

@@ -1,0 +1,280 @@
+/* thumb: see thumb.h.
+ *
+ * decode (render/image.c, a JPEG at a DCT scale) → flatten onto white →
+ * box filter down to the target size in stored orientation → turn by the
+ * EXIF orientation → libjpeg-turbo, baseline, Huffman tables optimised.
+ *
+ * Size.  The longer side becomes max_side pixels, unless the shorter one
+ * would then have fewer than max_side / 2: a panorama keeps max_side / 2
+ * pixels of height, because the catalogue crops every thumbnail to a 4:3
+ * box and draws that height 25 mm tall.  Never enlarged.
+ *
+ * Decoding.  A camera JPEG of 4000 x 3000 px decoded at 1/8 is 500 x 375
+ * px straight from the DCT coefficients: about a sixtieth of the work and
+ * memory of a full decode.  The scale chosen is the smallest that still
+ * leaves the target size, so the box filter below always shrinks (by at
+ * most 2x) and never enlarges.  PNG and WebP have no
+ * such shortcut and are decoded whole; MEDIA_MAX_PIXELS bounds them.
+ *
+ * Scaling is an exact box filter (area average) in integers: output pixel
+ * x of tw covers source pixels [x*sw/tw, (x+1)*sw/tw), each weighted by
+ * the length of its overlap, both measured in units of 1/(sw*tw) of the
+ * row so that every weight is a whole number.  Two passes (rows, then
+ * columns), the first keeping its averages in 1/256 steps; 64-bit sums, no
+ * floating point, so the bytes are the same on every machine.
+ *
+ * Orientation is applied by copying pixels after scaling, with the same
+ * mapping render/image.c draws with (CIPA DC-008 tag 0x0112).
+ */
+#include "render/thumb.h"
+
+#include <errno.h>
+#include <stdio.h>
+/* jpeglib.h needs FILE and size_t declared first. */
+#include <jpeglib.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/file.h"
+#include "base/mem.h"
+#include "input/media.h"
+#include "render/image.h"
+
+/* The DCT scale for a JPEG of w x h stored pixels: the largest
+ * denominator that still leaves at least tw x th (libjpeg rounds up). */
+static int dct_denom(int w, int h, int tw, int th)
+{
+    for (int d = 8; d > 1; d /= 2)
+        if ((w + d - 1) / d >= tw && (h + d - 1) / d >= th) return d;
+    return 1;
+}
+
+/* The composite of a premultiplied cairo pixel over white, as R, G, B. */
+static void over_white(uint32_t px, bool alpha, unsigned char rgb[3])
+{
+    unsigned r = px >> 16 & 0xff, g = px >> 8 & 0xff, b = px & 0xff;
+    if (alpha) {
+        unsigned inv = 255 - (px >> 24);
+        r += inv;
+        g += inv;
+        b += inv;
+    }
+    rgb[0] = (unsigned char)(r > 255 ? 255 : r);
+    rgb[1] = (unsigned char)(g > 255 ? 255 : g);
+    rgb[2] = (unsigned char)(b > 255 ? 255 : b);
+}
+
+/* Box-filters the surface (sw x sh) to tw x th RGB bytes, row-major. */
+static unsigned char *box_scale(cairo_surface_t *s, int tw, int th)
+{
+    int sw = cairo_image_surface_get_width(s), sh = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    bool alpha = cairo_image_surface_get_format(s) == CAIRO_FORMAT_ARGB32;
+    /* Rows first: sh rows of tw averages, in 1/256 steps. */
+    uint32_t *rows = mem_calloc((size_t)sh * (size_t)tw * 3, sizeof *rows);
+    for (int y = 0; y < sh; y++) {
+        const uint32_t *src = (const uint32_t *)(px + (size_t)y * (size_t)stride);
+        uint32_t *dst = rows + (size_t)y * (size_t)tw * 3;
+        for (int x = 0; x < tw; x++) {
+            int64_t lo = (int64_t)x * sw, hi = (int64_t)(x + 1) * sw;
+            uint64_t acc[3] = {0, 0, 0};
+            for (int64_t i = lo / tw; i < sw && i * tw < hi; i++) {
+                int64_t a = i * tw > lo ? i * tw : lo, b = (i + 1) * tw < hi ? (i + 1) * tw : hi;
+                uint64_t wgt = (uint64_t)(b - a);
+                unsigned char rgb[3];
+                over_white(src[i], alpha, rgb);
+                for (int c = 0; c < 3; c++) acc[c] += rgb[c] * wgt;
+            }
+            /* The weights add up to sw: the average, kept in 1/256 steps
+             * for the second pass. */
+            for (int c = 0; c < 3; c++)
+                dst[3 * x + c] = (uint32_t)((acc[c] * 256 + (uint64_t)sw / 2) / (uint64_t)sw);
+        }
+    }
+    /* Then columns: each output row averages the rows it covers. */
+    unsigned char *out = mem_alloc((size_t)tw * (size_t)th * 3);
+    uint64_t total = 256 * (uint64_t)sh;   /* the weights add up to sh */
+    for (int y = 0; y < th; y++) {
+        int64_t lo = (int64_t)y * sh, hi = (int64_t)(y + 1) * sh;
+        for (int x = 0; x < tw * 3; x++) {
+            uint64_t acc = 0;
+            for (int64_t j = lo / th; j < sh && j * th < hi; j++) {
+                int64_t a = j * th > lo ? j * th : lo, b = (j + 1) * th < hi ? (j + 1) * th : hi;
+                acc += (uint64_t)rows[(size_t)j * (size_t)tw * 3 + (size_t)x] * (uint64_t)(b - a);
+            }
+            uint64_t v = (acc + total / 2) / total;
+            out[(size_t)y * (size_t)tw * 3 + (size_t)x] = (unsigned char)(v > 255 ? 255 : v);
+        }
+    }
+    free(rows);
+    return out;
+}
+
+/* The displayed position of stored pixel (x, y) of a w x h image under
+ * EXIF orientation o (render/image.c's orientation_matrix, at pixel
+ * centres). */
+static void orient(int o, int w, int h, int x, int y, int *dx, int *dy)
+{
+    switch (o) {
+    case 2: *dx = w - 1 - x, *dy = y; break;
+    case 3: *dx = w - 1 - x, *dy = h - 1 - y; break;
+    case 4: *dx = x, *dy = h - 1 - y; break;
+    case 5: *dx = y, *dy = x; break;
+    case 6: *dx = h - 1 - y, *dy = x; break;
+    case 7: *dx = h - 1 - y, *dy = w - 1 - x; break;
+    case 8: *dx = y, *dy = w - 1 - x; break;
+    default: *dx = x, *dy = y; break;
+    }
+}
+
+typedef struct jpeg_err {
+    struct jpeg_error_mgr mgr;
+    jmp_buf jump;
+    char message[JMSG_LENGTH_MAX];
+} jpeg_err;
+
+static void on_error(j_common_ptr ci)
+{
+    jpeg_err *e = (jpeg_err *)ci->err;
+    e->mgr.format_message(ci, e->message);
+    longjmp(e->jump, 1);
+}
+
+static void on_message(j_common_ptr ci, int level) { (void)ci, (void)level; }
+
+/* Encodes w x h RGB bytes as a baseline JPEG appended to out. */
+static bool encode(const unsigned char *rgb, int w, int h, int quality, buf *out, char *why,
+                   size_t whysz)
+{
+    struct jpeg_compress_struct ci;
+    jpeg_err err;
+    memset(&err, 0, sizeof err);
+    ci.err = jpeg_std_error(&err.mgr);
+    err.mgr.error_exit = on_error;
+    err.mgr.emit_message = on_message;
+    unsigned char *volatile mem = NULL;
+    unsigned long memlen = 0;
+    if (setjmp(err.jump)) {
+        snprintf(why, whysz, "JPEG encoder: %s", err.message);
+        jpeg_destroy_compress(&ci);
+        free(mem);
+        return false;
+    }
+    jpeg_create_compress(&ci);
+    unsigned char *m = NULL;
+    jpeg_mem_dest(&ci, &m, &memlen);
+    ci.image_width = (JDIMENSION)w;
+    ci.image_height = (JDIMENSION)h;
+    ci.input_components = 3;
+    ci.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&ci);
+    jpeg_set_quality(&ci, quality, TRUE);
+    /* Optimised Huffman tables: a tenth smaller, still baseline, and as
+     * deterministic as the standard ones. */
+    ci.optimize_coding = TRUE;
+    jpeg_start_compress(&ci, TRUE);
+    while (ci.next_scanline < ci.image_height) {
+        JSAMPROW row = (JSAMPROW)(rgb + (size_t)ci.next_scanline * (size_t)w * 3);
+        jpeg_write_scanlines(&ci, &row, 1);
+    }
+    jpeg_finish_compress(&ci);
+    mem = m;
+    buf_addn(out, (const char *)mem, memlen);
+    jpeg_destroy_compress(&ci);
+    free(mem);
+    return true;
+}
+
+bool thumb_encode(const unsigned char *data, size_t len, int max_side, int quality, buf *out,
+                  int *w, int *h, char *why, size_t whysz)
+{
+    if (max_side < 8) max_side = 8;
+    if (quality < 1) quality = 1;
+    if (quality > 100) quality = 100;
+    media_info mi;
+    media_status ms = media_probe(data, len, &mi);
+    if (ms != MEDIA_OK || !image_decode_size_ok(&mi)) {
+        snprintf(why, whysz, "%s", media_status_message(ms == MEDIA_OK ? MEDIA_ERR_TOO_LARGE : ms));
+        return false;
+    }
+    int dw, dh;
+    media_oriented_size(&mi, &dw, &dh);
+    int long_side = dw > dh ? dw : dh, short_side = dw > dh ? dh : dw;
+    /* The scale, as the fraction num / den of the displayed size: the long
+     * side to max_side, unless the short side would drop under half of it
+     * (a panorama: the catalogue crops it to its box, and needs height). */
+    int64_t num = max_side, den = long_side;
+    if ((int64_t)short_side * max_side < (int64_t)long_side * (max_side / 2)) {
+        num = max_side / 2;
+        den = short_side;
+    }
+    if (num > den) num = den = 1;   /* never enlarged */
+    /* Computed from the probe, the size keeps the exact aspect ratio (a
+     * DCT scale rounds the decoded size up). */
+    int tw = (int)((dw * num + den / 2) / den), th = (int)((dh * num + den / 2) / den);
+    if (tw < 1) tw = 1;
+    if (th < 1) th = 1;
+    int o = mi.orientation >= 1 && mi.orientation <= 8 ? mi.orientation : 1;
+    bool swap = o >= 5;
+    int denom = mi.format == MEDIA_JPEG
+                    ? dct_denom(mi.width, mi.height, swap ? th : tw, swap ? tw : th) : 1;
+    cairo_surface_t *s = image_decode(data, len, denom, &mi, why, whysz);
+    if (!s) return false;
+    cairo_surface_flush(s);
+    /* The target in stored orientation, never larger than what was
+     * decoded (the filter only shrinks). */
+    int stw = swap ? th : tw, sth = swap ? tw : th;
+    if (stw > cairo_image_surface_get_width(s)) stw = cairo_image_surface_get_width(s);
+    if (sth > cairo_image_surface_get_height(s)) sth = cairo_image_surface_get_height(s);
+    unsigned char *scaled = box_scale(s, stw, sth);
+    cairo_surface_destroy(s);
+    tw = swap ? sth : stw;
+    th = swap ? stw : sth;
+    unsigned char *shown = scaled;
+    if (o != 1) {
+        shown = mem_alloc((size_t)tw * (size_t)th * 3);
+        for (int y = 0; y < sth; y++)
+            for (int x = 0; x < stw; x++) {
+                int dx, dy;
+                orient(o, stw, sth, x, y, &dx, &dy);
+                memcpy(shown + ((size_t)dy * (size_t)tw + (size_t)dx) * 3,
+                       scaled + ((size_t)y * (size_t)stw + (size_t)x) * 3, 3);
+            }
+        free(scaled);
+    }
+    bool ok = encode(shown, tw, th, quality, out, why, whysz);
+    free(shown);
+    if (ok && w) *w = tw;
+    if (ok && h) *h = th;
+    return ok;
+}
+
+bool thumb_file(const char *src, const char *dest, int max_side, int quality, char *why,
+                size_t whysz)
+{
+    size_t len = 0;
+    unsigned char *data = (unsigned char *)file_read_all(src, MEDIA_MAX_BYTES, &len);
+    if (!data) {
+        snprintf(why, whysz, "%s", strerror(errno));
+        return false;
+    }
+    buf jpg = BUF_INIT;
+    bool ok = thumb_encode(data, len, max_side, quality, &jpg, NULL, NULL, why, whysz);
+    free(data);
+    if (ok) {
+        file_out *fo = file_out_open(dest);
+        ok = fo != NULL;
+        if (ok && fwrite(jpg.s, 1, jpg.len, file_out_stream(fo)) != jpg.len) {
+            file_out_abort(fo);
+            ok = false;
+        } else if (ok) {
+            ok = file_out_commit(fo);
+        }
+        if (!ok) snprintf(why, whysz, "cannot write %s: %s", dest, strerror(errno));
+    }
+    buf_free(&jpg);
+    return ok;
+}

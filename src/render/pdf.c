@@ -143,6 +143,21 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* True when s[i] starts the keyword that opens a stream's data: "stream"
+ * after a dictionary's ">>" (and white space), before an end of line.  The
+ * same letters in a name, a string or a link ("/upstream", a URL, a file
+ * link to "ceph-upstream/...") are not one; taking them for one would skip
+ * object definitions up to the next "endstream". */
+static bool stream_at(const char *s, size_t n, size_t i)
+{
+    if (n - i < 7 || memcmp(s + i, "stream", 6) || (s[i + 6] != '\n' && s[i + 6] != '\r'))
+        return false;
+    size_t k = i;
+    while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\n' || s[k - 1] == '\r' || s[k - 1] == '\t'))
+        k--;
+    return k >= 2 && s[k - 1] == '>' && s[k - 2] == '>';
+}
+
 /* cairo 1.16 gives every link annotation a /StructParent and writes a
  * parent tree that refers to structure elements it never writes
  * (../shared/docs/stack.md), so strict readers (qpdf --check) call the file
@@ -174,7 +189,7 @@ static void repair_dangling(buf *pdf)
     unsigned char *defined = mem_calloc((size_t)size, 1), *referenced = mem_calloc((size_t)size, 1);
     size_t i = 0;
     while (i < n) {
-        if (n - i > 6 && !memcmp(s + i, "stream", 6) && (i == 0 || s[i - 1] != 'd')) {
+        if (stream_at(s, n, i)) {
             const char *end = memmem(s + i, n - i, "endstream", 9);
             if (!end) break;
             i = (size_t)(end - s) + 9;
@@ -229,7 +244,7 @@ static void blank_repeated_resources(buf *pdf)
     size_t klen = sizeof key - 1;
     size_t i = 0;
     while (i < n) {
-        if (n - i > 6 && !memcmp(s + i, "stream", 6) && (i == 0 || s[i - 1] != 'd')) {
+        if (stream_at(s, n, i)) {
             const char *end = memmem(s + i, n - i, "endstream", 9);
             if (!end) break;
             i = (size_t)(end - s) + 9;
@@ -492,7 +507,7 @@ static void retag_fonts(buf *pdf)
      * the CIDFont and the descriptor name the same subset. */
     size_t i = 0;
     while (i < pdf->len) {
-        if (pdf->len - i > 6 && !memcmp(pdf->s + i, "stream", 6) && (i == 0 || pdf->s[i - 1] != 'd')) {
+        if (stream_at(pdf->s, pdf->len, i)) {
             const char *se = memmem(pdf->s + i, pdf->len - i, "endstream", 9);
             if (!se) break;
             i = (size_t)(se - pdf->s) + 9;

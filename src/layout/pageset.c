@@ -26,6 +26,7 @@ static void box_clear(box *b)
     free(b->path);
     free(b->uri);
     free(b->dest);
+    free(b->file);
 }
 
 void pageset_free(pageset *ps)
@@ -142,6 +143,13 @@ box *page_add_link(page *pg, const char *uri, const char *dest, int x, int y, in
     box *b = add_box(pg, BOX_LINK, x, y, w, h);
     b->uri = mem_strdup(uri);
     b->dest = mem_strdup(dest);
+    return b;
+}
+
+box *page_add_file_link(page *pg, const char *file, int x, int y, int w, int h)
+{
+    box *b = add_box(pg, BOX_LINK, x, y, w, h);
+    b->file = mem_strdup(file);
     return b;
 }
 
@@ -265,7 +273,9 @@ void pageset_dump(const pageset *ps, buf *out)
             buf_addf(out, "  %-11s ", names[b->kind]);
             add_rect(out, b);
             switch (b->kind) {
-            case BOX_LINE: buf_addf(out, " \"%s\"", b->text ? b->text : ""); break;
+            case BOX_LINE:
+                buf_addf(out, " \"%s\"%s", b->text ? b->text : "", b->shape ? " shape" : "");
+                break;
             case BOX_IMAGE: {
                 const char *base = strrchr(b->path, '/');
                 buf_addf(out, " %s %s", base ? base + 1 : b->path,
@@ -277,6 +287,7 @@ void pageset_dump(const pageset *ps, buf *out)
             case BOX_LINK:
                 if (b->uri) buf_addf(out, " uri=%s", b->uri);
                 if (b->dest) buf_addf(out, " dest=%s", b->dest);
+                if (b->file) buf_addf(out, " file=%s", b->file);
                 break;
             case BOX_DEST: buf_addf(out, " %s", b->dest); break;
             case BOX_QR: buf_addf(out, " \"%s\"", b->text); break;

@@ -25,7 +25,7 @@ typedef enum {
     BOX_IMAGE,    /* a photo, fitted (contain) or cropped (cover) to its rect */
     BOX_PLACEHOLDER, /* a box standing for an image that cannot be drawn */
     BOX_RECT,     /* a filled rectangle: rules, code and quote backgrounds */
-    BOX_LINK,     /* a clickable area: uri or dest */
+    BOX_LINK,     /* a clickable area: uri, dest or file */
     BOX_DEST,     /* a named destination at (x, y) */
     BOX_QR,       /* a QR code for text (slides' closing links) */
     BOX_PLACED,   /* another page, scaled and turned, clipped to x, y, w, h
@@ -41,6 +41,9 @@ typedef struct box {
     PangoLayout *layout;     /* a reference owned by the pageset */
     int line;                /* line index in layout */
     char *text;              /* the line's text, for dumps */
+    bool shape;              /* drawn as filled glyph outlines in color, not as
+                                text: decoration no reader should extract (the
+                                initial on a catalogue's missing thumbnail) */
     /* BOX_IMAGE */
     char *path;              /* absolute path */
     media_info info;
@@ -52,6 +55,9 @@ typedef struct box {
     /* BOX_LINK / BOX_DEST */
     char *uri;               /* external link */
     char *dest;              /* named destination (link target or BOX_DEST name) */
+    char *file;              /* another file, '/'-separated, relative to the PDF's
+                                folder: opened at its first page (a catalogue's
+                                links to the PDFs it lists) */
     /* BOX_PLACED: the page at placed_index of a pageset adopted with
      * pageset_adopt() is scaled by scale (a ratio), turned rotation degrees
      * clockwise (0, 90, 180 or 270) and moved so that the top left corner
@@ -111,6 +117,8 @@ box *page_add_image(page *pg, const char *path, const media_info *info, int x, i
 box *page_add_placeholder(page *pg, const char *label, int x, int y, int w, int h);
 box *page_add_rect(page *pg, theme_rgba color, int x, int y, int w, int h);
 box *page_add_link(page *pg, const char *uri, const char *dest, int x, int y, int w, int h);
+/* A link to another file (see box.file), e.g. "2023/x/x.handout.pdf". */
+box *page_add_file_link(page *pg, const char *file, int x, int y, int w, int h);
 box *page_add_dest(page *pg, const char *name, int x, int y);
 box *page_add_qr(page *pg, const char *payload, int x, int y, int size);
 

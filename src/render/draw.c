@@ -111,6 +111,17 @@ void draw_page(cairo_t *cr, const page *pg, image_cache *ic, subset *ss, bool ve
         case BOX_LINE: {
             PangoLayoutLine *line = pango_layout_get_line_readonly(b->layout, b->line);
             if (!line) break;
+            if (b->shape) {
+                /* Outlines, not text: nothing for a reader to extract. */
+                cairo_save(cr);
+                cairo_new_path(cr);
+                cairo_move_to(cr, PT(b->x), PT(b->y));
+                pango_cairo_layout_line_path(cr, line);
+                draw_set_rgba(cr, b->color);
+                cairo_fill(cr);
+                cairo_restore(cr);
+                break;
+            }
             cairo_set_source_rgb(cr, 0, 0, 0);
             subset_show_line(ss, cr, line, b->x, b->y);
             break;

@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/mem.h"
+#include "base/utf8.h"
 #include "render/draw.h"
 #include "render/image.h"
 #include "render/subset.h"
@@ -86,9 +87,113 @@ static void collect_tags(const page *pg, const cairo_matrix_t *m, int depth, tag
     }
 }
 
-/* Destinations and links, PDF only.  Links to the same target on one page
- * become one annotation with several rectangles. */
-static void tag_page(cairo_t *cr, const page *pg)
+/* Links to other files (box.file).  cairo 1.16 writes a link tag with
+ * file='name' as the action
+ *
+ *   /S /GoToR /F (name) /D [0 null null 0]
+ *
+ * with the name copied unescaped between the parentheses (a name with a
+ * parenthesis or a backslash breaks the file) and a destination that is
+ * not one: a page destination needs a type such as /Fit (PDF 32000
+ * §12.3.2.2).  So cairo is handed a stand-in name exactly as long as the
+ * file specification folio wants in its place, parentheses included, and
+ * once cairo is done both are overwritten in place (same length: no
+ * offset moves):
+ *
+ *   /F << /Type /Filespec /F (bytes) /UF <FEFF...> >>   /D [0 /Fit]
+ *
+ * /F holds the path's UTF-8 bytes with PDF string escapes, /UF the same
+ * path as a Unicode text string (PDF 1.7 §7.11.3), which is what readers
+ * use for non-ASCII names.  The path is relative: a reader opens it from
+ * the folder of the PDF (§7.11.2). */
+typedef struct file_link {
+    char *standin;           /* what cairo writes between the parentheses */
+    char *spec;              /* what replaces "(standin)" */
+} file_link;
+
+typedef struct file_links {
+    file_link *items;
+    size_t n, cap;
+} file_links;
+
+static const char GOTOR_DEST_CAIRO[] = "/D [0 null null 0]";
+static const char GOTOR_DEST_FOLIO[] = "/D [0 /Fit]       ";
+
+/* The file specification dictionary for a '/'-separated relative path. */
+static char *file_spec(const char *path)
+{
+    buf b = BUF_INIT;
+    buf_add(&b, "<< /Type /Filespec /F (");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '(' || *p == ')' || *p == '\\') buf_addf(&b, "\\%c", *p);
+        else if (*p < 0x20 || *p >= 0x7f) buf_addf(&b, "\\%03o", *p);
+        else buf_addc(&b, (char)*p);
+    }
+    buf_add(&b, ") /UF <FEFF");
+    size_t n = strlen(path);
+    for (size_t i = 0; i < n;) {
+        size_t adv = 1;
+        uint32_t cp = utf8_decode(path + i, n - i, &adv);
+        if (!adv) adv = 1;
+        i += adv;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            buf_addf(&b, "%04X%04X", 0xD800 + (unsigned)(cp >> 10), 0xDC00 + (unsigned)(cp & 0x3FF));
+        } else {
+            buf_addf(&b, "%04X", (unsigned)cp);
+        }
+    }
+    buf_add(&b, "> >>");
+    return buf_detach(&b);
+}
+
+/* Registers a link to path; returns the stand-in name to give cairo. */
+static const char *file_link_add(file_links *fl, const char *path)
+{
+    file_link *l = &MEM_PUSH(fl->items, fl->n, fl->cap);
+    l->spec = file_spec(path);
+    size_t want = strlen(l->spec) - 2;   /* cairo adds the parentheses */
+    buf b = BUF_INIT;
+    buf_addf(&b, "folio-file-link-%06zu-", fl->n);
+    while (b.len < want) buf_addc(&b, 'x');
+    l->standin = buf_detach(&b);
+    return l->standin;
+}
+
+/* Overwrites each stand-in and the destination after it (see above).
+ * Returns false when one is not where cairo should have written it. */
+static bool fix_file_links(buf *pdf, const file_links *fl)
+{
+    for (size_t i = 0; i < fl->n; i++) {
+        const file_link *l = &fl->items[i];
+        size_t n = strlen(l->standin);
+        char *at = memmem(pdf->s, pdf->len, l->standin, n);
+        if (!at || at == pdf->s || at[-1] != '(' || (size_t)(at - pdf->s) + n >= pdf->len ||
+            at[n] != ')')
+            return false;
+        memcpy(at - 1, l->spec, n + 2);
+        size_t from = (size_t)(at - pdf->s) + n + 1, span = pdf->len - from < 64 ? pdf->len - from : 64;
+        char *d = memmem(pdf->s + from, span, GOTOR_DEST_CAIRO, sizeof GOTOR_DEST_CAIRO - 1);
+        if (d) memcpy(d, GOTOR_DEST_FOLIO, sizeof GOTOR_DEST_FOLIO - 1);
+    }
+    return true;
+}
+
+static void file_links_free(file_links *fl)
+{
+    for (size_t i = 0; i < fl->n; i++) {
+        free(fl->items[i].standin);
+        free(fl->items[i].spec);
+    }
+    free(fl->items);
+}
+
+/* Destinations and links, PDF only.  Links to the same URL or
+ * destination on one page become one annotation with several rectangles
+ * (a URL broken over two lines).  File links stay one per rectangle: they
+ * sit close together in a catalogue row, and a reader that ignores
+ * /QuadPoints would make the union of the rectangles clickable. */
+static void tag_page(cairo_t *cr, const page *pg, file_links *fl)
 {
     tag_list tl = {0};
     cairo_matrix_t id;
@@ -115,7 +220,8 @@ static void tag_page(cairo_t *cr, const page *pg)
             const box *o = tl.items[j].b;
             if (o->kind != BOX_LINK || done[j]) continue;
             bool same = (b->uri && o->uri && !strcmp(b->uri, o->uri)) ||
-                        (b->dest && o->dest && !strcmp(b->dest, o->dest));
+                        (b->dest && o->dest && !strcmp(b->dest, o->dest)) ||
+                        (b->file && o == b);
             if (!same) continue;
             done[j] = true;
             buf_addf(&a, "%.2f %.2f %.2f %.2f ", tl.items[j].x, tl.items[j].y, tl.items[j].w,
@@ -125,6 +231,9 @@ static void tag_page(cairo_t *cr, const page *pg)
         if (b->uri) {
             buf_add(&a, " uri=");
             add_quoted(&a, b->uri);
+        } else if (b->file) {
+            buf_add(&a, " file=");
+            add_quoted(&a, file_link_add(fl, b->file));
         } else {
             buf_add(&a, " dest=");
             add_quoted(&a, b->dest);
@@ -571,12 +680,13 @@ bool pdf_write(const pageset *ps, subset_cache *fonts, const char *path, const c
     image_cache *ic = image_cache_new();
     image_cache_set_png_passthrough(ic, true);
     subset *ss = subset_new(ps, fonts);
+    file_links fl = {0};
     for (size_t i = 0; i < n; i++) {
         const page *pg = pageset_page_const(ps, i);
         cairo_pdf_surface_set_size(s, PT(pg->w), PT(pg->h));
         if (pg->label) cairo_pdf_surface_set_page_label(s, pg->label);
         draw_page(cr, pg, ic, ss, true, diag_file, dl);
-        tag_page(cr, pg);
+        tag_page(cr, pg, &fl);
         cairo_show_page(cr);
     }
     add_outline(s, ps);
@@ -586,6 +696,8 @@ bool pdf_write(const pageset *ps, subset_cache *fonts, const char *path, const c
     cairo_surface_destroy(s);
     subset_free(ss);
     if (st == CAIRO_STATUS_SUCCESS && !embed_pngs(&pdf, ic)) st = CAIRO_STATUS_WRITE_ERROR;
+    if (st == CAIRO_STATUS_SUCCESS && !fix_file_links(&pdf, &fl)) st = CAIRO_STATUS_WRITE_ERROR;
+    file_links_free(&fl);
     image_cache_free(ic);
     if (st != CAIRO_STATUS_SUCCESS) {
         buf_free(&pdf);

@@ -71,8 +71,9 @@ static void usage(FILE *fp)
           "       folio themes [-T DIR]...\n"
           "       folio batch DIR... -o OUTDIR [--formats handout,slides] [-j N] [--force]\n"
           "                   [--shard K/N] [--manifest FILE] [--fail-fast] [--timeout S]\n"
-          "                   [--memory MB]   (folio batch --help for details)\n"
+          "                   [--memory MB] [--no-catalogue]   (folio batch --help)\n"
           "       folio batch --merge-manifests A.jsonl B.jsonl... -o MERGED.jsonl\n"
+          "                   [--catalogue OUTDIR]\n"
           "       folio book POST... -o BOOK.pdf [--title TEXT] [--order date|args]\n"
           "                  (folio book --help for details)\n"
           "       folio --version | --help\n"
@@ -402,11 +403,13 @@ static void batch_usage(FILE *fp)
 {
     fputs("usage: folio batch DIR... -o OUTDIR [options]\n"
           "       folio batch --merge-manifests A.jsonl B.jsonl... -o MERGED.jsonl\n"
+          "                   [--catalogue OUTDIR]\n"
           "\n"
           "Renders every post under each DIR (a folder's index.md or README.md, any\n"
           "*.md with front matter; drafts, hidden folders and node_modules left out)\n"
           "to OUTDIR/<folder>/<name>.handout.pdf and .slides.pdf, skipping posts\n"
-          "whose inputs have not changed since the manifest was written.\n"
+          "whose inputs have not changed since the manifest was written, and then\n"
+          "OUTDIR/index.pdf, a catalogue of them all (rebuilt only when it changes).\n"
           "\n"
           "options:\n"
           "  -o, --output DIR      where to write (the tree mirrors each DIR)\n"
@@ -423,7 +426,10 @@ static void batch_usage(FILE *fp)
           "      --timeout S       seconds a post may take before it is killed (default 60, 0: none)\n"
           "      --memory MB       address space a worker may use (default 1024, 0: none)\n"
           "      --fonts DIR       folio's fonts folder (default: the installed one)\n"
+          "      --no-catalogue    do not write OUTDIR/index.pdf\n"
           "      --merge-manifests merge shard manifests (given as arguments) into -o FILE\n"
+          "      --catalogue OUTDIR  with --merge-manifests: then write OUTDIR/index.pdf\n"
+          "                        from the merged manifest (OUTDIR: where the shards wrote)\n"
           "\n"
           "exit status: 0 every post rendered or up to date, 1 some post failed,\n"
           "             2 usage error, 3 set-up problem (fonts, output folder),\n"
@@ -456,6 +462,7 @@ static int run_batch(int argc, char **argv)
      * runaways. */
     bo.memory_mb = 1024;
     bool merge = false;
+    const char *catalogue_dir = NULL;   /* --merge-manifests --catalogue OUTDIR */
     const char *theme_name = NULL;
     const char **theme_dirs = mem_calloc((size_t)argc + 1, sizeof *theme_dirs);
     size_t ntheme_dirs = 0;
@@ -523,6 +530,11 @@ static int run_batch(int argc, char **argv)
             bo.fail_fast = true;
         } else if (!strcmp(a, "--merge-manifests")) {
             merge = true;
+        } else if (!strcmp(a, "--no-catalogue")) {
+            bo.no_catalogue = true;
+        } else if (!strcmp(a, "--catalogue")) {
+            if (!next) rc = usage_error("%s needs a folder", a);
+            else catalogue_dir = argv[++i];
         } else if (a[0] == '-' && a[1]) {
             rc = usage_error("unknown option '%s'", a);
         } else {
@@ -535,6 +547,8 @@ static int run_batch(int argc, char **argv)
     if (!rc && !ndirs)
         rc = usage_error(merge ? "--merge-manifests needs manifests to merge"
                                : "batch needs a folder of posts");
+    if (!rc && catalogue_dir && !merge)
+        rc = usage_error("--catalogue is for --merge-manifests (a batch writes OUTDIR/index.pdf itself)");
     if (rc) {
         free(dirs);
         free(theme_dirs);
@@ -544,15 +558,26 @@ static int run_batch(int argc, char **argv)
     options to = {0};
     to.theme_dirs = theme_dirs;
     to.ntheme_dirs = ntheme_dirs;
-    themefile_cache *tc = merge ? NULL : theme_cache(&to);
+    themefile_cache *tc = merge && !catalogue_dir ? NULL : theme_cache(&to);
     bo.th = theme_name && tc ? themefile_cache_get(tc, theme_name, dl) : theme_default();
     bo.theme = theme_name;
     bo.themes = tc;
-    if (!merge && !bo.th) {
+    if ((!merge || catalogue_dir) && !bo.th) {
         themefile_cache_free(tc);
         rc = EXIT_SETUP;
     } else if (merge) {
         rc = batch_merge_manifests(dirs, ndirs, bo.outdir, dl) ? EXIT_WRITTEN : EXIT_FAILED;
+        if (rc == EXIT_WRITTEN && catalogue_dir) {
+            /* The catalogue of the merged manifest, in the shards' OUTDIR. */
+            char *fonts_dir = find_data_dir(bo.fonts_dir, "FOLIO_FONTS", "fonts");
+            const char *merged = bo.outdir;
+            bo.outdir = catalogue_dir;
+            bo.fonts_dir = fonts_dir;
+            bo.out = stderr;
+            rc = batch_catalogue_run(merged, &bo, dl);
+            free(fonts_dir);
+        }
+        themefile_cache_free(tc);
     } else {
         char *fonts_dir = find_data_dir(bo.fonts_dir, "FOLIO_FONTS", "fonts");
         bo.fonts_dir = fonts_dir;

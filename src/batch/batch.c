@@ -40,6 +40,7 @@
 #include "base/hash.h"
 #include "base/mem.h"
 #include "batch/discover.h"
+#include "batch/index.h"
 #include "batch/manifest.h"
 #include "batch/pool.h"
 #include "batch/report.h"
@@ -141,8 +142,9 @@ static void remove_temps(const char *dest)
 
 static void remove_post_temps(const state *s, const discover_post *p)
 {
-    for (size_t f = 0; f < s->nformats; f++) {
-        char *rel = output_rel(p, s->formats[f].kind);
+    for (size_t f = 0; f <= s->nformats; f++) {
+        char *rel = f < s->nformats ? output_rel(p, s->formats[f].kind)
+                                    : index_thumb_rel(p->out_dir, p->name);
         char *abs = join(s->o->outdir, rel);
         remove_temps(abs);
         free(abs);
@@ -224,22 +226,34 @@ static char *resolve_input(const discover_post *p, const char *path)
     return path[0] == '/' ? mem_strdup(path) : join(p->root, path);
 }
 
+static bool output_exists(const state *s, const char *rel)
+{
+    char *abs = join(s->o->outdir, rel);
+    struct stat st;
+    bool exists = stat(abs, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+    free(abs);
+    return exists;
+}
+
 /* The up-to-date check for one post (see the file comment).  Fills
- * *fresh with rec and refreshed sizes and mtimes when it returns true. */
+ * *fresh with rec and refreshed sizes and mtimes when it returns true.
+ * Outputs: one PDF per format, in order, then at most the thumbnail; all
+ * must exist.  A record without catalogue facts (written before the
+ * catalogue existed) is not up to date while the catalogue is on: the
+ * post is rendered once more to learn them. */
 static bool up_to_date(const state *s, const discover_post *p, const manifest_record *rec,
                        manifest_record *fresh)
 {
-    if (!rec || strcmp(rec->status, "ok") || rec->noutputs != s->nformats || !rec->ninputs)
+    if (!rec || strcmp(rec->status, "ok") || rec->noutputs < s->nformats ||
+        rec->noutputs > s->nformats + 1 || !rec->ninputs)
         return false;
-    for (size_t f = 0; f < s->nformats; f++) {
-        char *rel = output_rel(p, s->formats[f].kind);
+    if (!s->o->no_catalogue && !rec->title) return false;
+    for (size_t f = 0; f < rec->noutputs; f++) {
+        char *rel = f < s->nformats ? output_rel(p, s->formats[f].kind)
+                                    : index_thumb_rel(p->out_dir, p->name);
         bool same = !strcmp(rel, rec->outputs[f]);
-        char *abs = join(s->o->outdir, rel);
-        struct stat st;
-        bool exists = stat(abs, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
-        free(abs);
         free(rel);
-        if (!same || !exists) return false;
+        if (!same || !output_exists(s, rec->outputs[f])) return false;
     }
     if (strcmp(rec->inputs[0].path, p->rel)) return false;
     manifest_record_copy(fresh, rec);
@@ -298,8 +312,27 @@ static const char *first_error(const diag_list *dl, char *line, size_t n)
     return NULL;
 }
 
+/* What the catalogue needs of a rendered post (batch/index.h): its facts
+ * as reply lines, and its thumbnail, written now (it is an output).  The
+ * facts are single lines already (index_facts_of() collapses them). */
+static void catalogue_facts(const state *s, const discover_post *p, const doc *d, buf *reply)
+{
+    index_facts f;
+    index_facts_of(d, &f);
+    const char *names[] = {"title", "date", "author", "summary", "lang"};
+    const char *vals[] = {f.title, f.date, f.author, f.summary, f.lang};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (vals[i]) buf_addf(reply, "%s %s\n", names[i], vals[i]);
+    index_facts_clear(&f);
+    char *rel = index_thumb_rel(p->out_dir, p->name);
+    char *abs = join(s->o->outdir, rel);
+    if (index_write_thumb(d, abs)) buf_addf(reply, "output %s\n", rel);
+    free(abs);
+    free(rel);
+}
+
 /* Renders todo[task] in every format; the reply is line-based:
- * status, pages, warnings, error, output and dep lines. */
+ * status, pages, warnings, error, output, catalogue facts and dep lines. */
 static void render_post(void *ctx, size_t task, buf *reply)
 {
     state *s = ctx;
@@ -342,6 +375,7 @@ static void render_post(void *ctx, size_t task, buf *reply)
             free(abs);
             free(rel);
         }
+        if (ok) catalogue_facts(s, p, d, reply);
     }
     char line[1024];
     const char *err = first_error(dl, line, sizeof line);
@@ -397,6 +431,21 @@ static void parse_reply(const state *s, const discover_post *p, const char *repl
             r->error = mem_strdup(l + 6);
         } else if (!strncmp(l, "output ", 7)) {
             MEM_PUSH(r->outputs, r->noutputs, capo) = mem_strdup(l + 7);
+        } else if (!strncmp(l, "title ", 6)) {
+            free(r->title);
+            r->title = mem_strdup(l + 6);
+        } else if (!strncmp(l, "date ", 5)) {
+            free(r->date);
+            r->date = mem_strdup(l + 5);
+        } else if (!strncmp(l, "author ", 7)) {
+            free(r->author);
+            r->author = mem_strdup(l + 7);
+        } else if (!strncmp(l, "summary ", 8)) {
+            free(r->summary);
+            r->summary = mem_strdup(l + 8);
+        } else if (!strncmp(l, "lang ", 5)) {
+            free(r->lang);
+            r->lang = mem_strdup(l + 5);
         } else if (!strncmp(l, "dep ", 4)) {
             manifest_input in = {0};
             char hex[17] = {0};
@@ -461,6 +510,25 @@ static char *default_manifest(const batch_opts *o)
         buf_addf(&b, "%s/manifest-%u-of-%u.jsonl", o->outdir, o->shard_k, o->shard_n);
     else
         buf_addf(&b, "%s/manifest.jsonl", o->outdir);
+    return buf_detach(&b);
+}
+
+/* index_update() for OUTDIR; returns the summary's line about it (a new
+ * string), or NULL when it failed (the error is in dl). */
+static char *batch_catalogue(const manifest *m, const batch_opts *o, pipeline_env **env,
+                             diag_list *dl)
+{
+    index_opts io = {o->outdir, o->th, o->fonts_dir, o->force};
+    index_result ir = index_update(m, &io, env, dl);
+    if (ir.status == INDEX_FAILED) return NULL;
+    char *path = index_pdf_path(o->outdir);
+    buf b = BUF_INIT;
+    if (ir.status == INDEX_UNCHANGED)
+        buf_addf(&b, "%s is up to date (%zu post%s)", path, ir.posts, ir.posts == 1 ? "" : "s");
+    else
+        buf_addf(&b, "%s, %zu post%s on %zu page%s", path, ir.posts, ir.posts == 1 ? "" : "s",
+                 ir.pages, ir.pages == 1 ? "" : "s");
+    free(path);
     return buf_detach(&b);
 }
 
@@ -637,11 +705,22 @@ int batch_run(const batch_opts *o, diag_list *dl)
     }
 finish:
     write_manifest(now, mpath, dl);
+    /* The catalogue lists the whole archive: not from one shard (it is
+     * made after merging), not from an interrupted run. */
+    char *catalogue = NULL;
+    bool catalogue_failed = false;
+    if (status == PIPELINE_OK && !o->no_catalogue && !o->shard_n && !tot.signal &&
+        !tot.not_run) {
+        catalogue = batch_catalogue(now, o, &s.env, dl);
+        catalogue_failed = !catalogue;
+        tot.catalogue = catalogue ? catalogue : "not written (see the error below)";
+    }
     if (status == PIPELINE_OK) {
         size_t failed = report_summary(rep, &tot);
         if (tot.signal) status = BATCH_INTERRUPTED + tot.signal;
-        else if (failed || tot.not_run) status = PIPELINE_FAILED;
+        else if (failed || tot.not_run || catalogue_failed) status = PIPELINE_FAILED;
     }
+    free(catalogue);
     report_free(rep);
     themefile_cache_free(themes);
     pipeline_env_free(s.env);
@@ -672,4 +751,31 @@ bool batch_merge_manifests(const char *const *inputs, size_t n, const char *outp
     if (ok) ok = manifest_write(m, output, dl);
     manifest_free(m);
     return ok;
+}
+
+int batch_catalogue_run(const char *manifest_path, const batch_opts *o, diag_list *dl)
+{
+    manifest *m = manifest_new();
+    int status = PIPELINE_OK;
+    if (access(manifest_path, R_OK) != 0) {
+        diag_add(dl, DIAG_ERROR, manifest_path, 0, 0, "cannot read manifest: %s", strerror(errno));
+        status = PIPELINE_FAILED;
+    } else if (!manifest_read(m, manifest_path, dl)) {
+        status = PIPELINE_FAILED;
+    } else if (!mkdir_p(o->outdir)) {
+        diag_add(dl, DIAG_ERROR, o->outdir, 0, 0, "cannot create the output folder: %s",
+                 strerror(errno));
+        status = PIPELINE_SETUP;
+    } else {
+        pipeline_env *env = NULL;
+        size_t before = diag_errors(dl);
+        char *line = batch_catalogue(m, o, &env, dl);
+        if (line) fprintf(o->out, "catalogue: %s\n", line);
+        /* No env after a failure: the fonts could not be loaded. */
+        else status = env || diag_errors(dl) == before ? PIPELINE_FAILED : PIPELINE_SETUP;
+        free(line);
+        pipeline_env_free(env);
+    }
+    manifest_free(m);
+    return status;
 }

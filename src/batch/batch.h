@@ -38,6 +38,8 @@ typedef struct batch_opts {
     long memory_mb;           /* per worker; 0 = none */
     FILE *out;                /* where progress and the summary go */
     bool tty;                 /* out is a terminal: progress bar */
+    bool no_catalogue;        /* no OUTDIR/index.pdf (batch/index.h); posts still
+                                 record their facts and thumbnail */
 } batch_opts;
 
 /* Exit statuses beyond pipeline.h's: interrupted by SIGINT or SIGTERM. */
@@ -56,5 +58,14 @@ int batch_run(const batch_opts *o, diag_list *dl);
  * input cannot be read or the output written. */
 bool batch_merge_manifests(const char *const *inputs, size_t n, const char *output,
                            diag_list *dl);
+
+/* Brings OUTDIR/index.pdf, the archive catalogue (batch/index.h), up to
+ * date with the manifest at manifest_path, e.g. one merged from shards;
+ * o gives outdir (the folder the records' outputs are relative to), th,
+ * fonts_dir, force and out, where one "catalogue: ..." line is printed.
+ * Returns PIPELINE_OK when it is written or up to date, PIPELINE_FAILED
+ * when the manifest cannot be read or the PDF written, PIPELINE_SETUP
+ * when the fonts are missing (the reason appended to dl). */
+int batch_catalogue_run(const char *manifest_path, const batch_opts *o, diag_list *dl);
 
 #endif

@@ -40,6 +40,11 @@ void manifest_record_clear(manifest_record *r)
     free(r->outputs);
     free(r->status);
     free(r->error);
+    free(r->title);
+    free(r->date);
+    free(r->author);
+    free(r->summary);
+    free(r->lang);
     for (size_t i = 0; i < r->ninputs; i++) free(r->inputs[i].path);
     free(r->inputs);
     memset(r, 0, sizeof *r);
@@ -51,6 +56,11 @@ void manifest_record_copy(manifest_record *dst, const manifest_record *src)
     dst->source = mem_strdup(src->source);
     dst->status = mem_strdup(src->status);
     dst->error = mem_strdup(src->error);
+    dst->title = mem_strdup(src->title);
+    dst->date = mem_strdup(src->date);
+    dst->author = mem_strdup(src->author);
+    dst->summary = mem_strdup(src->summary);
+    dst->lang = mem_strdup(src->lang);
     dst->outputs = mem_calloc(src->noutputs + 1, sizeof *dst->outputs);
     for (size_t i = 0; i < src->noutputs; i++) dst->outputs[i] = mem_strdup(src->outputs[i]);
     dst->inputs = mem_calloc(src->ninputs + 1, sizeof *dst->inputs);
@@ -77,6 +87,16 @@ void manifest_record_json(const manifest_record *r, buf *out)
              r->pages, r->warnings, r->duration_ms, hex);
     buf_add(out, ",\"error\":");
     buf_add_json(out, r->error);
+    buf_add(out, ",\"title\":");
+    buf_add_json(out, r->title);
+    buf_add(out, ",\"date\":");
+    buf_add_json(out, r->date);
+    buf_add(out, ",\"author\":");
+    buf_add_json(out, r->author);
+    buf_add(out, ",\"summary\":");
+    buf_add_json(out, r->summary);
+    buf_add(out, ",\"lang\":");
+    buf_add_json(out, r->lang);
     buf_add(out, ",\"inputs\":[");
     for (size_t i = 0; i < r->ninputs; i++) {
         const manifest_input *in = &r->inputs[i];
@@ -345,6 +365,11 @@ bool manifest_record_parse(const char *line, size_t len, manifest_record *r)
         if (!strcmp(key, "source")) ok = string_or_null(&c, &r->source);
         else if (!strcmp(key, "status")) ok = string_or_null(&c, &r->status);
         else if (!strcmp(key, "error")) ok = string_or_null(&c, &r->error);
+        else if (!strcmp(key, "title")) ok = string_or_null(&c, &r->title);
+        else if (!strcmp(key, "date")) ok = string_or_null(&c, &r->date);
+        else if (!strcmp(key, "author")) ok = string_or_null(&c, &r->author);
+        else if (!strcmp(key, "summary")) ok = string_or_null(&c, &r->summary);
+        else if (!strcmp(key, "lang")) ok = string_or_null(&c, &r->lang);
         else if (!strcmp(key, "pages")) ok = int_field(&c, &r->pages);
         else if (!strcmp(key, "warnings")) ok = int_field(&c, &r->warnings);
         else if (!strcmp(key, "duration_ms")) ok = integer(&c, &r->duration_ms);

@@ -4,8 +4,18 @@
  *
  *   {"source":"x/index.md","outputs":["x/x.handout.pdf"],"status":"ok",
  *    "pages":9,"warnings":2,"duration_ms":812,"input_hash":"0f3c...",
- *    "error":null,"inputs":[{"path":"x/index.md","size":2569,
+ *    "error":null,"title":"...","date":"2023-08-29","author":"...",
+ *    "summary":"...","lang":"zh-Hans","inputs":[{"path":"x/index.md","size":2569,
  *    "mtime_ns":1700000000000000000,"hash":"9a1e..."}, ...]}
+ *
+ * title, date, author, summary and lang are what the archive catalogue
+ * (OUTDIR/index.pdf, batch/index.h) shows of the post: the front matter's,
+ * the date as YYYY-MM-DD (null when the front matter has no valid one:
+ * the handout prints none either), the summary cut to a few hundred
+ * characters on one line, the language tag its text is shaped with.  They are null for
+ * a failed post, and absent from manifests written before the catalogue
+ * (such a record is read with them NULL).  An ok post's outputs may end
+ * with a thumbnail of its cover photo, "x/x.thumb.jpg" (render/thumb.h).
  *
  * source is relative to the archive folder, outputs to OUTDIR, so the
  * manifests of shards rendered on different machines merge.  input_hash
@@ -44,6 +54,10 @@ typedef struct manifest_record {
     int64_t duration_ms;
     uint64_t input_hash;
     char *error;         /* first error line of a failure, else NULL */
+    /* What the catalogue shows; NULL when unknown (failed, or an older
+     * manifest).  date is ISO, "2023-08-29" (the catalogue also reads
+     * "2023-08" and "2023"). */
+    char *title, *date, *author, *summary, *lang;
     manifest_input *inputs;
     size_t ninputs;
 } manifest_record;

@@ -150,6 +150,7 @@ size_t report_summary(report *r, const report_totals *t)
             fprintf(r->fp, "  %s: %s\n", r->fails[i].source, r->fails[i].error);
     }
     if (t->manifest) fprintf(r->fp, "manifest: %s\n", t->manifest);
+    if (t->catalogue) fprintf(r->fp, "catalogue: %s\n", t->catalogue);
     fflush(r->fp);
     return r->failed_n;
 }

@@ -37,6 +37,7 @@ typedef struct report_totals {
     int signal;           /* the interrupting signal, 0 when none */
     long peak_rss_kb;     /* largest worker, 0 when no worker ran */
     const char *manifest;
+    const char *catalogue; /* what became of OUTDIR/index.pdf, or NULL (none made) */
 } report_totals;
 
 /* Prints the summary.  Returns the number of failed posts. */

@@ -33,7 +33,9 @@ rc=$?
 check "the rerun exits 0 (got $rc)" test $rc -eq 0
 check "every output complete, manifest consistent" manifest_consistent "$out/manifest.jsonl" "$out"
 check "manifest names every post" test "$(grep -c '"status":"ok"' "$out/manifest.jsonl")" -eq $nposts
-check "every post has both PDFs" test "$(find "$out" -name '*.pdf' | wc -l)" -eq $((2 * nposts))
+check "every post has both PDFs" \
+    test "$(find "$out" -name '*.pdf' ! -path "$out/index.pdf" | wc -l)" -eq $((2 * nposts))
+check "the catalogue is complete" qpdf --check "$out/index.pdf"
 
 # SIGTERM: stops, says so, leaves no temporary, and the next run finishes.
 "$folio" batch "$arc" -o "$out" -j2 --force >"$work/log3" 2>&1 &

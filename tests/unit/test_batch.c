@@ -1,6 +1,7 @@
 /* Unit tests for the batch stage's pure parts: the XXH64 hash (against
  * the reference implementation's published values), discovery order and
- * filters, shard assignment, manifest records and files. */
+ * filters, shard assignment, manifest records and files, and the
+ * catalogue's facts and thumbnail names (batch/index.h). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,7 +9,9 @@
 
 #include "base/buf.h"
 #include "base/hash.h"
+#include "input/article.h"
 #include "batch/discover.h"
+#include "batch/index.h"
 #include "batch/manifest.h"
 #include "batch/shard.h"
 #include "check.h"
@@ -295,10 +298,140 @@ static void test_manifest(void)
     CHECK(system(cmd) == 0);
 }
 
+/* The catalogue's facts in a record: written, read back, re-encoded
+ * the same; a record from before the catalogue reads with them NULL; a
+ * thumbnail is an output like the PDFs. */
+static void test_manifest_facts(void)
+{
+    manifest_record r = {0};
+    r.source = "2023/meetup/index.md";
+    char *outs[] = {"2023/meetup/meetup.handout.pdf", "2023/meetup/meetup.slides.pdf",
+                    "2023/meetup/meetup.thumb.jpg"};
+    r.outputs = outs;
+    r.noutputs = 3;
+    r.status = "ok";
+    r.title = "精彩回顾｜openEuler \"Meetup\" 北京站";
+    r.date = "2023-08-29";
+    r.author = "openEuler";
+    r.summary = "2023年8月25日，社区联合……\\ 一行";
+    r.lang = "zh-Hans";
+    buf b = BUF_INIT;
+    manifest_record_json(&r, &b);
+    CHECK(strstr(b.s, "\"date\":\"2023-08-29\"") != NULL);
+    manifest_record back = {0};
+    CHECK(manifest_record_parse(b.s, b.len, &back));
+    CHECK_STR(back.title, r.title);
+    CHECK_STR(back.date, r.date);
+    CHECK_STR(back.author, r.author);
+    CHECK_STR(back.summary, r.summary);
+    CHECK_STR(back.lang, r.lang);
+    CHECK_INT(back.noutputs, 3);
+    if (back.noutputs == 3) CHECK(index_is_thumb(back.outputs[2]));
+    CHECK(!index_is_thumb(back.outputs[0]));
+    buf b2 = BUF_INIT;
+    manifest_record_json(&back, &b2);
+    CHECK_STR(b2.s, b.s);
+    /* A copy owns its own facts. */
+    manifest_record copy;
+    manifest_record_copy(&copy, &back);
+    manifest_record_clear(&back);
+    CHECK_STR(copy.title, r.title);
+    manifest_record_clear(&copy);
+
+    /* A failed post: null facts, written as null. */
+    manifest_record f = {0};
+    f.source = "x.md";
+    f.status = "failed";
+    f.error = "x.md:1:1: error: no";
+    buf b3 = BUF_INIT;
+    manifest_record_json(&f, &b3);
+    CHECK(strstr(b3.s, "\"title\":null,\"date\":null,\"author\":null,\"summary\":null") != NULL);
+
+    /* A manifest line written before the catalogue existed. */
+    const char *old = "{\"source\":\"a/index.md\",\"outputs\":[\"a/a.handout.pdf\"],"
+                      "\"status\":\"ok\",\"pages\":9,\"warnings\":0,\"duration_ms\":812,"
+                      "\"input_hash\":\"0f3c000000000000\",\"error\":null,\"inputs\":[]}";
+    CHECK(manifest_record_parse(old, strlen(old), &back));
+    CHECK_STR(back.source, "a/index.md");
+    CHECK(back.title == NULL && back.date == NULL && back.author == NULL &&
+          back.summary == NULL && back.lang == NULL);
+    manifest_record_clear(&back);
+
+    char *t = index_thumb_rel("2023/meetup", "meetup");
+    CHECK_STR(t, "2023/meetup/meetup.thumb.jpg");
+    free(t);
+    t = index_thumb_rel("", "top");
+    CHECK_STR(t, "top.thumb.jpg");
+    free(t);
+    buf_free(&b);
+    buf_free(&b2);
+    buf_free(&b3);
+}
+
+/* What a worker records of a post: one line each, cut, ISO dates (none
+ * when the front matter's is not one), the first paragraph when there is
+ * no summary. */
+static void test_facts(void)
+{
+    char dir[] = "/tmp/folio-test-facts.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    buf sum = BUF_INIT;
+    for (int i = 0; i < 50; i++) buf_add(&sum, "十个汉字的一句话。");
+    buf post = BUF_INIT;
+    buf_addf(&post, "---\ntitle: |\n  第一行\n  第二行\t制表\ndate: 2023-8-5\nauthor: '  开源  社区 '\n"
+                    "summary: %s\n---\n\n正文第一段。\n", sum.s);
+    put(dir, "a/index.md", post.s);
+    put(dir, "b/index.md", "---\ntitle: Only a title\ndate: 2021\n---\n\n# Heading\n\n"
+                           "The first   paragraph\nof the post.\n\nThe second.\n");
+    char path[512];
+    diag_list *dl = diag_list_new();
+    snprintf(path, sizeof path, "%s/a/index.md", dir);
+    doc *d = article_load(path, NULL, dl);
+    CHECK(d != NULL);
+    if (d) {
+        index_facts f;
+        index_facts_of(d, &f);
+        CHECK_STR(f.title, "第一行 第二行 制表");
+        CHECK_STR(f.date, "2023-08-05");
+        CHECK_STR(f.author, "开源 社区");
+        CHECK(f.summary && !strncmp(f.summary, "十个汉字的一句话。十个", strlen("十个汉字的一句话。十个")));
+        /* 320 characters and an ellipsis. */
+        size_t chars = 0;
+        for (const char *c = f.summary; c && *c; c++) chars += ((unsigned char)*c & 0xC0) != 0x80;
+        CHECK_INT(chars, 321);
+        CHECK(f.summary && strstr(f.summary, "…") == f.summary + strlen(f.summary) - 3);
+        CHECK_STR(f.lang, "zh-Hans");
+        index_facts_clear(&f);
+        CHECK(f.title == NULL);
+        doc_free(d);
+    }
+    snprintf(path, sizeof path, "%s/b/index.md", dir);
+    d = article_load(path, NULL, dl);
+    CHECK(d != NULL);
+    if (d) {
+        index_facts f;
+        index_facts_of(d, &f);
+        CHECK_STR(f.title, "Only a title");
+        CHECK(f.date == NULL);   /* not a date the handout prints either */
+        CHECK(f.author == NULL);
+        CHECK_STR(f.summary, "The first paragraph of the post.");
+        index_facts_clear(&f);
+        doc_free(d);
+    }
+    diag_list_free(dl);
+    buf_free(&sum);
+    buf_free(&post);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN({
     test_hash();
     test_peek();
     test_discover();
     test_shard();
     test_manifest();
+    test_manifest_facts();
+    test_facts();
 })

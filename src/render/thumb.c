@@ -16,12 +16,12 @@
  * most 2x) and never enlarges.  PNG and WebP have no
  * such shortcut and are decoded whole; MEDIA_MAX_PIXELS bounds them.
  *
- * Scaling is an exact box filter (area average) in integers: output pixel
- * x of tw covers source pixels [x*sw/tw, (x+1)*sw/tw), each weighted by
- * the length of its overlap, both measured in units of 1/(sw*tw) of the
- * row so that every weight is a whole number.  Two passes (rows, then
- * columns), the first keeping its averages in 1/256 steps; 64-bit sums, no
- * floating point, so the bytes are the same on every machine.
+ * Scaling is a box filter (area average) in integers: output pixel x of
+ * tw covers source pixels [x*sw/tw, (x+1)*sw/tw), each weighted by the
+ * length of its overlap, as a fixed-point weight (the weights of an output
+ * add up to exactly 1 << 16).  Weights are computed once per column and
+ * row; two passes (rows, then columns) of multiply-adds, no division and
+ * no floating point per pixel, so the bytes are the same on every machine.
  *
  * Orientation is applied by copying pixels after scaling, with the same
  * mapping render/image.c draws with (CIPA DC-008 tag 0x0112).
@@ -66,50 +66,105 @@ static void over_white(uint32_t px, bool alpha, unsigned char rgb[3])
     rgb[2] = (unsigned char)(b > 255 ? 255 : b);
 }
 
-/* Box-filters the surface (sw x sh) to tw x th RGB bytes, row-major. */
+/* The box filter from n source samples to m (m <= n) as weights: output
+ * k averages the sources [first[k], first[k] + count[k]), source i with
+ * weight w[start[k] + i - first[k]], the weights of each output adding up
+ * to exactly 1 << 16.  Integer arithmetic throughout, so the tables, and
+ * the pixels, are the same on every machine. */
+typedef struct taps {
+    int *first, *count, *start;
+    uint32_t *w;
+} taps;
+
+static void taps_make(int n, int m, taps *t)
+{
+    t->first = mem_alloc((size_t)m * sizeof *t->first);
+    t->count = mem_alloc((size_t)m * sizeof *t->count);
+    t->start = mem_alloc((size_t)m * sizeof *t->start);
+    /* Each output overlaps at most n / m + 2 sources. */
+    t->w = mem_alloc(((size_t)n + 2 * (size_t)m) * sizeof *t->w);
+    size_t at = 0;
+    for (int k = 0; k < m; k++) {
+        /* Output k covers [k*n, (k+1)*n), source i covers [i*m, (i+1)*m),
+         * in units of 1/(n*m): every overlap is a whole number, and the
+         * overlaps of one output add up to n. */
+        int64_t lo = (int64_t)k * n, hi = (int64_t)(k + 1) * n;
+        t->first[k] = (int)(lo / m);
+        t->start[k] = (int)at;
+        uint32_t sum = 0;
+        size_t k0 = at;
+        for (int64_t i = lo / m; i < n && i * m < hi; i++) {
+            int64_t a = i * m > lo ? i * m : lo, b = (i + 1) * m < hi ? (i + 1) * m : hi;
+            uint32_t wgt = (uint32_t)(((uint64_t)(b - a) << 16) / (uint64_t)n);
+            t->w[at++] = wgt;
+            sum += wgt;
+        }
+        t->count[k] = (int)(at - k0);
+        /* What flooring lost goes to the first source. */
+        if (at > k0) t->w[k0] += (1u << 16) - sum;
+    }
+}
+
+static void taps_free(taps *t)
+{
+    free(t->first);
+    free(t->count);
+    free(t->start);
+    free(t->w);
+}
+
+/* Box-filters the surface (sw x sh) to tw x th RGB bytes, row-major:
+ * rows first, into 1/65536 steps, then columns, row by row. */
 static unsigned char *box_scale(cairo_surface_t *s, int tw, int th)
 {
     int sw = cairo_image_surface_get_width(s), sh = cairo_image_surface_get_height(s);
     int stride = cairo_image_surface_get_stride(s);
     const unsigned char *px = cairo_image_surface_get_data(s);
     bool alpha = cairo_image_surface_get_format(s) == CAIRO_FORMAT_ARGB32;
-    /* Rows first: sh rows of tw averages, in 1/256 steps. */
-    uint32_t *rows = mem_calloc((size_t)sh * (size_t)tw * 3, sizeof *rows);
+    taps hx, vy;
+    taps_make(sw, tw, &hx);
+    taps_make(sh, th, &vy);
+    size_t n = (size_t)tw * 3;
+    /* Each sample at most 255 << 16: fits 32 bits. */
+    uint32_t *rows = mem_alloc((size_t)sh * n * sizeof *rows);
+    unsigned char *line = mem_alloc((size_t)sw * 3);
     for (int y = 0; y < sh; y++) {
         const uint32_t *src = (const uint32_t *)(px + (size_t)y * (size_t)stride);
-        uint32_t *dst = rows + (size_t)y * (size_t)tw * 3;
+        for (int x = 0; x < sw; x++) over_white(src[x], alpha, line + 3 * x);
+        uint32_t *dst = rows + (size_t)y * n;
         for (int x = 0; x < tw; x++) {
-            int64_t lo = (int64_t)x * sw, hi = (int64_t)(x + 1) * sw;
-            uint64_t acc[3] = {0, 0, 0};
-            for (int64_t i = lo / tw; i < sw && i * tw < hi; i++) {
-                int64_t a = i * tw > lo ? i * tw : lo, b = (i + 1) * tw < hi ? (i + 1) * tw : hi;
-                uint64_t wgt = (uint64_t)(b - a);
-                unsigned char rgb[3];
-                over_white(src[i], alpha, rgb);
-                for (int c = 0; c < 3; c++) acc[c] += rgb[c] * wgt;
+            const unsigned char *v = line + 3 * (size_t)hx.first[x];
+            const uint32_t *w = hx.w + hx.start[x];
+            uint32_t r = 0, g = 0, b = 0;
+            for (int k = 0; k < hx.count[x]; k++, v += 3) {
+                r += v[0] * w[k];
+                g += v[1] * w[k];
+                b += v[2] * w[k];
             }
-            /* The weights add up to sw: the average, kept in 1/256 steps
-             * for the second pass. */
-            for (int c = 0; c < 3; c++)
-                dst[3 * x + c] = (uint32_t)((acc[c] * 256 + (uint64_t)sw / 2) / (uint64_t)sw);
+            dst[3 * x] = r, dst[3 * x + 1] = g, dst[3 * x + 2] = b;
         }
     }
-    /* Then columns: each output row averages the rows it covers. */
-    unsigned char *out = mem_alloc((size_t)tw * (size_t)th * 3);
-    uint64_t total = 256 * (uint64_t)sh;   /* the weights add up to sh */
+    free(line);
+    unsigned char *out = mem_alloc(n * (size_t)th);
+    uint64_t *acc = mem_alloc(n * sizeof *acc);
     for (int y = 0; y < th; y++) {
-        int64_t lo = (int64_t)y * sh, hi = (int64_t)(y + 1) * sh;
-        for (int x = 0; x < tw * 3; x++) {
-            uint64_t acc = 0;
-            for (int64_t j = lo / th; j < sh && j * th < hi; j++) {
-                int64_t a = j * th > lo ? j * th : lo, b = (j + 1) * th < hi ? (j + 1) * th : hi;
-                acc += (uint64_t)rows[(size_t)j * (size_t)tw * 3 + (size_t)x] * (uint64_t)(b - a);
-            }
-            uint64_t v = (acc + total / 2) / total;
-            out[(size_t)y * (size_t)tw * 3 + (size_t)x] = (unsigned char)(v > 255 ? 255 : v);
+        memset(acc, 0, n * sizeof *acc);
+        for (int k = 0; k < vy.count[y]; k++) {
+            const uint32_t *row = rows + (size_t)(vy.first[y] + k) * n;
+            uint64_t wgt = vy.w[vy.start[y] + k];
+            for (size_t x = 0; x < n; x++) acc[x] += row[x] * wgt;
+        }
+        unsigned char *o = out + (size_t)y * n;
+        /* Sums are in 1/2^32 steps: round to whole values. */
+        for (size_t x = 0; x < n; x++) {
+            uint64_t v = (acc[x] + (1ull << 31)) >> 32;
+            o[x] = (unsigned char)(v > 255 ? 255 : v);
         }
     }
+    free(acc);
     free(rows);
+    taps_free(&hx);
+    taps_free(&vy);
     return out;
 }
 

@@ -164,23 +164,28 @@ static void trim_tail(buf *b)
     }
 }
 
-/* A cut Latin text ends at a word boundary when one is near: the last
- * space among the final 24 bytes. */
-static void back_to_word(buf *b)
+/* Shortens a cut text by one unit: a Latin word (back to the space
+ * before it, when that is among the last 24 bytes), else one character. */
+static void drop_word(buf *b)
 {
     size_t adv = 0;
-    if (!b->len || !utf8_is_latin(utf8_decode_prev(b->s, b->len, &adv))) return;
-    size_t lo = b->len > 24 ? b->len - 24 : 0;
-    for (size_t i = b->len; i-- > lo;)
-        if (b->s[i] == ' ') {
-            buf_truncate(b, i);
-            return;
-        }
+    if (!b->len) return;
+    uint32_t cp = utf8_decode_prev(b->s, b->len, &adv);
+    if (utf8_is_latin(cp) || utf8_is_digit(cp)) {
+        size_t lo = b->len > 24 ? b->len - 24 : 0;
+        for (size_t i = b->len; i-- > lo;)
+            if (b->s[i] == ' ') {
+                buf_truncate(b, i);
+                return;
+            }
+    }
+    drop_last(b);
 }
 
 /* s at width in at most max lines: when it takes more, the text of the
- * first max lines, shortened until it fits with "…" after it.  Returns a
- * new block owned by the caller. */
+ * first max lines, shortened (by characters, and by whole words in Latin
+ * text) until it fits with "…" after it.  Returns a new block owned by
+ * the caller. */
 static text_block *clamped(blocks_ctx *bc, const char *s, const text_style *st, int width, int max)
 {
     text_block *tb = blocks_plain(bc, s, st, width);
@@ -193,9 +198,9 @@ static text_block *clamped(blocks_ctx *bc, const char *s, const text_style *st, 
         free(t);
     }
     text_block_free(tb);
-    back_to_word(&keep);
-    /* Each try drops a character; the "…" needs one em at most, so a
-     * CJK line needs one try and a Latin one a few. */
+    /* The text of max lines ends where a line broke: usually at a space
+     * or between two Han characters, so the "…" (one em at most) needs a
+     * character or a word to go.  Each try drops one more. */
     for (int tries = 0;; tries++) {
         trim_tail(&keep);
         buf cand = BUF_INIT;
@@ -204,7 +209,7 @@ static text_block *clamped(blocks_ctx *bc, const char *s, const text_style *st, 
         buf_free(&cand);
         if (text_block_nlines(tb) <= max || !keep.len || tries >= 64) break;
         text_block_free(tb);
-        drop_last(&keep);
+        drop_word(&keep);
     }
     buf_free(&keep);
     return tb;
@@ -328,7 +333,12 @@ static void row_place(ctx *c, const catalogue_entry *e, const row *r, page *pg, 
     const theme *th = c->th;
     const char *target = e->handout ? e->handout : e->slides;
     if (e->thumb) {
-        page_add_image(pg, e->thumb, &e->thumb_info, x, y, c->thumb_w, c->thumb_h, FIT_COVER, 0.5);
+        /* Cropped to the box: the middle of a landscape photo, the upper
+         * part of a portrait (where the faces are). */
+        int dw, dh;
+        media_oriented_size(&e->thumb_info, &dw, &dh);
+        page_add_image(pg, e->thumb, &e->thumb_info, x, y, c->thumb_w, c->thumb_h, FIT_COVER,
+                       dh > dw ? 0.2 : 0.5);
     } else {
         /* The placeholder: the title's first letter on the accent colour,
          * drawn as a shape: it is decoration, and as text it would read as

@@ -1,7 +1,7 @@
 # Batch tests (label "batch"): tests/batch/*.sh run the built folio over
 # copies of corpus posts (FOLIO_SHARED; skipped with 77 when absent), and
 # the unit test of the batch stage's parts is labelled batch too.
-foreach(name shards archive kill)
+foreach(name shards archive kill catalogue)
   add_test(NAME batch/${name}
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/batch/${name}.sh
                    --folio $<TARGET_FILE:folio> --shared ${FOLIO_SHARED})

@@ -37,14 +37,18 @@ void image_cache_free(image_cache *c);
  * for the seed's 1000 x 456 photo that is a quarter of a handout's
  * instructions, and the result is larger than the file.  With passthrough
  * on, an opaque, non-interlaced PNG of 8 bits or fewer per sample (grey,
- * RGB or palette without tRNS; no gAMA other than sRGB's, no iCCP) whose
- * zlib stream inflates to exactly the rows its header promises is not
- * decoded: its surface carries, as CAIRO_MIME_TYPE_JPEG, a stand-in JPEG
- * of the same size holding only the marker below, which cairo copies into
- * the PDF as an image XObject.  The PDF writer must then replace each such
- * XObject by the PNG's own zlib stream with PNG predictors (PDF 32000
- * §7.4.4.4), which is what pdf.c does; a PDF written without that step
- * would show garbage.  Off by default. */
+ * RGB or palette without tRNS; no gAMA other than sRGB's; an ICC profile
+ * is ignored, as decoding ignores it) whose zlib stream inflates to
+ * exactly the rows its header promises is not decoded: its surface
+ * carries, as CAIRO_MIME_TYPE_JPEG, a stand-in JPEG of the same size
+ * holding only the marker below, which cairo copies into the PDF as an
+ * image XObject.  The PDF writer must then replace each such XObject by
+ * the PNG's own zlib stream with PNG predictors (PDF 32000 §7.4.4.4),
+ * which is what pdf.c does; a PDF written without that step would show
+ * garbage.  Any other opaque image that has to be decoded (an RGBA PNG
+ * whose alpha is 255 throughout, a WebP) goes the same way, its rows
+ * Paeth-filtered and deflated by folio, faster than cairo would (see
+ * png_from_pixels() in image.c).  Off by default. */
 typedef struct image_png {
     char marker[64];               /* NUL-terminated; inside the stand-in JPEG */
     int width, height;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "base/diag.h"
 #include "check.h"
@@ -215,31 +216,36 @@ static void test_png_dedup_and_cmyk_in_pdf(void)
 }
 
 /* PNG passthrough (pdf_write() finishes it): opaque PNGs of 8 bits or
- * fewer are not decoded but carry a stand-in JPEG naming them; alpha,
- * 16-bit and interlaced PNGs are decoded as before. */
+ * fewer are not decoded but carry a stand-in JPEG naming them, with the
+ * file's own zlib stream ('P'); other opaque PNGs (16-bit, interlaced, an
+ * RGBA whose alpha is 255 throughout) are decoded and deflated again by
+ * folio, as 8-bit RGB rows ('F'); only real transparency is left to cairo
+ * ('D': decoded, no stand-in). */
 static void test_png_passthrough(void)
 {
     static const struct {
         const char *name;
         int type, depth;
-        bool interlace, passed;
+        bool interlace, alpha;
+        char how;
         int colors;
     } cases[] = {
-        {"pt-rgb8.png", PNG_COLOR_TYPE_RGB, 8, false, true, 3},
-        {"pt-pal.png", PNG_COLOR_TYPE_PALETTE, 8, false, true, 1},
-        {"pt-grey.png", PNG_COLOR_TYPE_GRAY, 8, false, true, 1},
-        {"pt-rgba8.png", PNG_COLOR_TYPE_RGB_ALPHA, 8, false, false, 0},
-        {"pt-rgb16.png", PNG_COLOR_TYPE_RGB, 16, false, false, 0},
-        {"pt-rgb8i.png", PNG_COLOR_TYPE_RGB, 8, true, false, 0},
+        {"pt-rgb8.png", PNG_COLOR_TYPE_RGB, 8, false, false, 'P', 3},
+        {"pt-pal.png", PNG_COLOR_TYPE_PALETTE, 8, false, false, 'P', 1},
+        {"pt-grey.png", PNG_COLOR_TYPE_GRAY, 8, false, false, 'P', 1},
+        {"pt-rgba8.png", PNG_COLOR_TYPE_RGB_ALPHA, 8, false, false, 'F', 3},
+        {"pt-rgb16.png", PNG_COLOR_TYPE_RGB, 16, false, false, 'F', 3},
+        {"pt-rgb8i.png", PNG_COLOR_TYPE_RGB, 8, true, false, 'F', 3},
+        {"pt-rgba8a.png", PNG_COLOR_TYPE_RGB_ALPHA, 8, false, true, 'D', 0},
     };
     image_cache *ic = image_cache_new();
     image_cache_set_png_passthrough(ic, true);
     diag_list *dl = diag_list_new();
-    size_t passed = 0;
+    size_t stood_in = 0;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         size_t len;
         unsigned char *data = gen_png(32, 16, cases[i].type, cases[i].depth, cases[i].interlace,
-                                      gen_left_right, &len);
+                                      cases[i].alpha ? gen_alpha : gen_left_right, &len);
         media_info mi;
         char *path = put(cases[i].name, data, len, &mi);
         cairo_surface_t *s = image_cache_get(ic, path, &mi, false, "post.md", dl);
@@ -247,20 +253,45 @@ static void test_png_passthrough(void)
         const unsigned char *mime = NULL;
         unsigned long mlen = 0;
         if (s) cairo_surface_get_mime_data(s, CAIRO_MIME_TYPE_JPEG, &mime, &mlen);
-        CHECK((mime != NULL) == cases[i].passed);
-        if (cases[i].passed && image_cache_npng(ic) == passed + 1) {
-            const image_png *p = image_cache_png(ic, passed);
+        CHECK((mime != NULL) == (cases[i].how != 'D'));
+        if (cases[i].how != 'D' && image_cache_npng(ic) == stood_in + 1) {
+            const image_png *p = image_cache_png(ic, stood_in);
             CHECK_INT(p->width, 32);
             CHECK_INT(p->height, 16);
             CHECK_INT(p->colors, cases[i].colors);
+            CHECK_INT(p->bits, 8);
             CHECK((p->palette != NULL) == (cases[i].type == PNG_COLOR_TYPE_PALETTE));
             CHECK(mime && memmem(mime, mlen, p->marker, strlen(p->marker)) != NULL);
-            passed++;
+            if (cases[i].how == 'F') {
+                /* Paeth-filtered rows: inflate and check every row's
+                 * filter byte and the reconstructed pixels at the centre
+                 * of each half (red | blue). */
+                size_t rb = 3 * 32 + 1;
+                unsigned char raw[16 * (3 * 32 + 1)];
+                uLongf rl = sizeof raw;
+                CHECK(uncompress(raw, &rl, p->idat, (uLong)p->idat_len) == Z_OK && rl == sizeof raw);
+                unsigned char img[16][96] = {{0}};
+                bool filters = true;
+                for (int y = 0; y < 16; y++) {
+                    filters = filters && raw[y * rb] == 4;
+                    for (int i3 = 0; i3 < 96; i3++) {
+                        int a = i3 >= 3 ? img[y][i3 - 3] : 0, b = y ? img[y - 1][i3] : 0;
+                        int c = i3 >= 3 && y ? img[y - 1][i3 - 3] : 0;
+                        int q = a + b - c, pa = abs(q - a), pb = abs(q - b), pc = abs(q - c);
+                        int pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                        img[y][i3] = (unsigned char)(raw[y * rb + 1 + i3] + pred);
+                    }
+                }
+                CHECK(filters);
+                CHECK(img[8][3 * 8] > 200 && img[8][3 * 8 + 2] < 50);        /* red */
+                CHECK(img[8][3 * 24] < 50 && img[8][3 * 24 + 2] > 200);      /* blue */
+            }
+            stood_in++;
         }
-        CHECK_INT(image_cache_npng(ic), passed);
+        CHECK_INT(image_cache_npng(ic), stood_in);
         free(path);
     }
-    CHECK_INT(passed, 3);
+    CHECK_INT(stood_in, 6);
     CHECK_INT(diag_count(dl), 0);
     image_cache_free(ic);
     diag_list_free(dl);

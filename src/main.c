@@ -62,7 +62,7 @@ typedef struct options {
 
 static void usage(FILE *fp)
 {
-    fputs("usage: folio handout POST.md [-o OUT.pdf] [--paper a4|a5|letter]\n"
+    fputs("usage: folio handout POST.md [-o OUT.pdf] [--paper a4|a5|letter|half-letter]\n"
           "       folio handout POST.md --impose saddle [--sheet a4|letter] [--marks]\n"
           "                     [--creep MM]\n"
           "       folio slides POST.md [-o OUT.pdf] [--aspect 16:9|4:3] [--png DIR]\n"
@@ -611,7 +611,7 @@ static void book_usage(FILE *fp)
           "                        span, \"2023 – 2024\"; a single post's title)\n"
           "      --order ORDER     date: oldest post first, undated posts last\n"
           "                        (default); args: as given\n"
-          "      --paper SIZE      a4, a5 or letter (default: the theme's)\n"
+          "      --paper SIZE      a4, a5, letter or half-letter (default: the theme's)\n"
           "      --theme NAME|PATH a theme by name or YAML file (default: the first\n"
           "                        post's front matter 'theme:', else default)\n"
           "  -T, --theme-dir DIR   look for themes in DIR first (repeatable)\n"
@@ -660,7 +660,7 @@ static int run_book(int argc, char **argv)
         } else if (!strcmp(a, "--paper")) {
             if (!next) rc = usage_error("%s needs a size", a);
             else if (!theme_paper_parse(next, &o.paper))
-                rc = usage_error("unknown paper size '%s' (expected a4, a5 or letter)", next);
+                rc = usage_error("unknown paper size '%s' (expected a4, a5, letter or half-letter)", next);
             o.paper_set = true;
             i++;
         } else if (!strcmp(a, "--theme")) {

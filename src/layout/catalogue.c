@@ -59,26 +59,39 @@ static const words *words_for(const char *lang)
     return &WORDS_HANS;
 }
 
-const char *catalogue_lang(const catalogue_entry *e, size_t n)
+static int cmp_str(const void *a, const void *b)
 {
-    const char *best = "zh-Hans";
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The most frequent of n strings (ties: the first in byte order), or NULL
+ * when n is 0.  Sorts a copy of the pointers: O(n log n) however many
+ * distinct values there are. */
+static const char *most_common(const char **v, size_t n)
+{
+    if (!n) return NULL;
+    qsort(v, n, sizeof *v, cmp_str);
+    const char *best = v[0];
     size_t best_n = 0;
-    /* Quadratic in the number of distinct tags' first occurrences, which
-     * is a handful; entries are counted once per distinct tag. */
-    for (size_t i = 0; i < n; i++) {
-        const char *l = e[i].lang ? e[i].lang : "zh-Hans";
-        bool seen = false;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = !strcmp(e[k].lang ? e[k].lang : "zh-Hans", l);
-        if (seen) continue;
-        size_t c = 0;
-        for (size_t k = i; k < n; k++) c += !strcmp(e[k].lang ? e[k].lang : "zh-Hans", l);
-        if (c > best_n || (c == best_n && strcmp(l, best) < 0)) {
-            best = l;
-            best_n = c;
+    for (size_t i = 0; i < n;) {
+        size_t k = i;
+        while (k < n && !strcmp(v[k], v[i])) k++;
+        if (k - i > best_n) {
+            best = v[i];
+            best_n = k - i;
         }
+        i = k;
     }
     return best;
+}
+
+const char *catalogue_lang(const catalogue_entry *e, size_t n)
+{
+    const char **v = mem_calloc(n + 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) v[i] = e[i].lang ? e[i].lang : "zh-Hans";
+    const char *best = most_common(v, n);
+    free(v);
+    return best ? best : "zh-Hans";
 }
 
 /* --- page master -------------------------------------------------- */
@@ -207,7 +220,13 @@ static text_block *clamped(blocks_ctx *bc, const char *s, const text_style *st, 
         buf_addf(&cand, "%s…", keep.s);
         tb = blocks_plain(bc, cand.s, st, width);
         buf_free(&cand);
-        if (text_block_nlines(tb) <= max || !keep.len || tries >= 64) break;
+        /* Also too long: the "…" alone at the start of a line, where a
+         * run with no break opportunity (a URL) filled the line before. */
+        int nl = text_block_nlines(tb);
+        char *last = nl ? text_block_line_text(tb, nl - 1) : NULL;
+        bool alone = last && !strncmp(last, "…", strlen("…"));
+        free(last);
+        if ((nl <= max && !alone) || !keep.len || tries >= 64) break;
         text_block_free(tb);
         drop_word(&keep);
     }
@@ -518,24 +537,12 @@ static void add_footers(ctx *c, pageset *ps)
  * PDF's metadata; NULL when none names one. */
 static const char *common_author(const catalogue_entry *const *e, size_t n)
 {
-    const char *best = NULL;
-    size_t best_n = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *a = e[i]->author;
-        if (!a || !*a) continue;
-        size_t cnt = 0;
-        bool earlier = false;
-        for (size_t k = 0; k < n && !earlier; k++) {
-            if (!e[k]->author || strcmp(e[k]->author, a)) continue;
-            if (k < i) earlier = true;
-            cnt++;
-        }
-        if (earlier) continue;
-        if (cnt > best_n || (cnt == best_n && best && strcmp(a, best) < 0)) {
-            best = a;
-            best_n = cnt;
-        }
-    }
+    const char **v = mem_calloc(n + 1, sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (e[i]->author && *e[i]->author) v[k++] = e[i]->author;
+    const char *best = most_common(v, k);
+    free(v);
     return best;
 }
 

@@ -541,12 +541,15 @@ static void number_slides(deck *k, pageset *ps)
     st.indent = 0;
     st.align = TEXT_RIGHT;
     st.color = k->th->slide_muted;
-    for (size_t i = 1; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         page *pg = pageset_page(ps, i);
         char num[64];
         snprintf(num, sizeof num, "%zu / %zu", i + 1, n);
         free(pg->label);
         pg->label = mem_strdup(num);
+        /* The title slide carries no number, but it has its label: a PDF's
+         * page labels start at page 0, else viewers show it none. */
+        if (i == 0) continue;
         text_block *tb = blocks_plain(&k->bc, num, &st, 8 * st.size);
         blocks_place(pg, tb, k->W - k->margin - 8 * st.size, k->H - k->margin / 2 - st.line_pitch);
         text_block_free(tb);

@@ -166,7 +166,7 @@ int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, d
         status = PIPELINE_FAILED;
     } else if (job->dump) {
         if (dump) pageset_dump(ps, dump);
-    } else if (!pdf_write(ps, env->subsets, job->output, job->input, dl)) {
+    } else if (!pdf_write_with(ps, env->subsets, job->images, job->output, job->input, dl)) {
         status = PIPELINE_FAILED;
     } else if (job->kind == PIPELINE_SLIDES && job->png_dir && !write_previews(ps, job, dl)) {
         status = PIPELINE_FAILED;

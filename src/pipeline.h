@@ -18,6 +18,7 @@
 #include "layout/book.h"
 #include "layout/impose.h"
 #include "layout/slides.h"
+#include "render/image.h"
 #include "style/fonts.h"
 #include "style/theme.h"
 #include "style/themefile.h"
@@ -69,6 +70,9 @@ typedef struct pipeline_job {
     impose_sheet sheet;           /* the paper both are printed on */
     bool marks;                   /* booklet: crop and fold marks */
     int creep;                    /* booklet: Pango units, see impose_saddle_opts */
+    /* Borrowed, may be NULL: an image cache shared by the jobs of one post
+     * (pdf_write_with()), so that its images are read and encoded once. */
+    image_cache *images;
 } pipeline_job;
 
 typedef struct pipeline_result {

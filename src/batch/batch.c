@@ -34,6 +34,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "base/buf.h"
 #include "base/file.h"
@@ -357,6 +360,9 @@ static void render_post(void *ctx, size_t task, buf *reply)
     }
     if (d && doc_get_meta(d)->draft) draft = true;
     if (d && !draft) {
+        /* One image cache for the post's PDFs: each photo is read, checked
+         * and (when it must be) encoded once, not once per format. */
+        image_cache *images = image_cache_new();
         for (size_t f = 0; f < s->nformats && ok; f++) {
             char *rel = output_rel(p, s->formats[f].kind);
             char *abs = join(s->o->outdir, rel);
@@ -365,6 +371,7 @@ static void render_post(void *ctx, size_t task, buf *reply)
             job.output = abs;
             job.kind = s->formats[f].pk;
             job.theme = s->o->theme;
+            job.images = images;
             pipeline_result res;
             if (pipeline_run_doc(s->env, &job, d, dl, NULL, &res) == PIPELINE_OK) {
                 pages += res.pages;
@@ -375,6 +382,7 @@ static void render_post(void *ctx, size_t task, buf *reply)
             free(abs);
             free(rel);
         }
+        image_cache_free(images);
         if (ok) catalogue_facts(s, p, d, reply);
     }
     char line[1024];
@@ -402,6 +410,12 @@ static void render_post(void *ctx, size_t task, buf *reply)
     free(text);
     doc_free(d);
     diag_list_free(dl);
+#ifdef __GLIBC__
+    /* A worker lives for many posts, and glibc keeps freed heap: without
+     * this, one post with large decoded images left the worker at twice
+     * its usual size for the rest of the run. */
+    malloc_trim(0);
+#endif
 }
 
 /* --- in the parent ------------------------------------------------ */

@@ -656,6 +656,12 @@ static void add_outline(cairo_surface_t *s, const pageset *ps)
 bool pdf_write(const pageset *ps, subset_cache *fonts, const char *path, const char *diag_file,
                diag_list *dl)
 {
+    return pdf_write_with(ps, fonts, NULL, path, diag_file, dl);
+}
+
+bool pdf_write_with(const pageset *ps, subset_cache *fonts, image_cache *images,
+                    const char *path, const char *diag_file, diag_list *dl)
+{
     size_t n = pageset_npages(ps);
     if (n == 0) {
         diag_add(dl, DIAG_ERROR, path, 0, 0, "nothing to write: no pages");
@@ -677,7 +683,7 @@ bool pdf_write(const pageset *ps, subset_cache *fonts, const char *path, const c
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
 
     cairo_t *cr = cairo_create(s);
-    image_cache *ic = image_cache_new();
+    image_cache *ic = images ? images : image_cache_new();
     image_cache_set_png_passthrough(ic, true);
     subset *ss = subset_new(ps, fonts);
     file_links fl = {0};
@@ -698,7 +704,7 @@ bool pdf_write(const pageset *ps, subset_cache *fonts, const char *path, const c
     if (st == CAIRO_STATUS_SUCCESS && !embed_pngs(&pdf, ic)) st = CAIRO_STATUS_WRITE_ERROR;
     if (st == CAIRO_STATUS_SUCCESS && !fix_file_links(&pdf, &fl)) st = CAIRO_STATUS_WRITE_ERROR;
     file_links_free(&fl);
-    image_cache_free(ic);
+    if (!images) image_cache_free(ic);
     if (st != CAIRO_STATUS_SUCCESS) {
         buf_free(&pdf);
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write PDF: %s", cairo_status_to_string(st));

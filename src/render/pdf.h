@@ -15,6 +15,7 @@
 
 #include "base/diag.h"
 #include "layout/pageset.h"
+#include "render/image.h"
 #include "render/subset.h"
 
 /* Writes ps to path atomically.  Returns false and appends an error naming
@@ -25,5 +26,13 @@
  * are the same either way. */
 bool pdf_write(const pageset *ps, subset_cache *fonts, const char *path, const char *diag_file,
                diag_list *dl);
+
+/* pdf_write() with an image cache (render/image.h) borrowed from the
+ * caller, NULL for one of this PDF's own: the PDFs of one post (a batch
+ * writes its handout and its deck) then read, check and encode each image
+ * once, and an image that cannot be drawn is reported once.  The cache
+ * must not be used for anything else between the calls. */
+bool pdf_write_with(const pageset *ps, subset_cache *fonts, image_cache *images,
+                    const char *path, const char *diag_file, diag_list *dl);
 
 #endif

@@ -148,9 +148,30 @@ static bool ends_with(const char *s, const char *suffix)
 
 bool index_is_thumb(const char *output) { return output && ends_with(output, THUMB_SUFFIX); }
 
-bool index_write_thumb(const doc *d, const char *dest)
+/* The picture that stands for the post: its cover (the banner, else the
+ * first photo of the intro, as on the handout's cover), else the first
+ * talk photo, else the first image big enough to be a photo rather than
+ * an icon or a divider (at least 200 x 120 px, no longer than 3:1).  Many
+ * recaps put no photo before their first talk. */
+static int thumb_source(const doc *d)
 {
     int img = blocks_cover_image(d);
+    for (size_t i = 0; img < 0 && i < doc_nsections(d); i++) {
+        int ph = doc_section_at(d, i)->photo;
+        if (ph >= 0 && doc_image_at(d, (size_t)ph)->status == DOC_IMG_OK) img = ph;
+    }
+    for (size_t i = 0; img < 0 && i < doc_nimages(d); i++) {
+        const doc_image *im = doc_image_at(d, i);
+        if (im->status == DOC_IMG_OK && im->width >= 200 && im->height >= 120 &&
+            im->width <= 3 * im->height && im->height <= 3 * im->width)
+            img = (int)i;
+    }
+    return img;
+}
+
+bool index_write_thumb(const doc *d, const char *dest)
+{
+    int img = thumb_source(d);
     char why[256];
     if (img >= 0) {
         const doc_image *im = doc_image_at(d, (size_t)img);

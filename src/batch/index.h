@@ -56,9 +56,10 @@ char *index_thumb_rel(const char *out_dir, const char *name);
 /* True when an output path names a thumbnail. */
 bool index_is_thumb(const char *output);
 
-/* Writes the thumbnail of the post's cover photo (the banner, else the
- * first photo of its introduction: layout/blocks.h's blocks_cover_image())
- * to dest, atomically.  Returns false when the post has no usable cover
+/* Writes the thumbnail of the picture that stands for the post (its cover
+ * photo: the banner, else the first photo of its introduction, see
+ * layout/blocks.h's blocks_cover_image(); else its first talk photo; else
+ * its first photo-sized image) to dest, atomically.  Returns false when the post has no usable cover
  * or it cannot be decoded or written; a thumbnail left at dest by an
  * earlier run is removed then, so a stale picture is never listed. */
 bool index_write_thumb(const doc *d, const char *dest);

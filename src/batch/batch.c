@@ -59,6 +59,7 @@
 #define MANIFEST_EVERY 10
 #define MANIFEST_SECONDS 5
 
+
 typedef struct format {
     const char *kind;       /* "handout", "slides" */
     pipeline_kind pk;
@@ -621,7 +622,7 @@ int batch_run(const batch_opts *o, diag_list *dl)
         int jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
         if (jobs < 1) jobs = 1;
         if ((size_t)jobs > s.ntodo) jobs = (int)s.ntodo;
-        pool_opts po = {jobs, o->timeout_s, o->memory_mb};
+        pool_opts po = {jobs, o->timeout_s, o->memory_mb, o->worker_rss_mb * 1024};
         pool *pl = pool_new(&po, render_post, &s, dl);
         if (!pl) {
             status = PIPELINE_SETUP;

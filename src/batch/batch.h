@@ -36,6 +36,8 @@ typedef struct batch_opts {
     themefile_cache *themes;  /* the theme search path; batch_run() takes ownership */
     int timeout_s;            /* per post; 0 = none */
     long memory_mb;           /* per worker; 0 = none */
+    long worker_rss_mb;       /* a worker resident above this after a post is
+                                 replaced by a fresh one; 0 = never */
     FILE *out;                /* where progress and the summary go */
     bool tty;                 /* out is a terminal: progress bar */
     bool no_catalogue;        /* no OUTDIR/index.pdf (batch/index.h); posts still

@@ -65,7 +65,19 @@ struct pool {
 typedef struct header {
     uint64_t task;
     uint64_t len;
+    uint64_t retire;    /* 1: the worker exits after this answer */
 } header;
+
+/* This process's resident set in KiB (/proc/self/statm), 0 if unknown. */
+static long resident_kb(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long size = 0, res = 0;
+    if (!f) return 0;
+    if (fscanf(f, "%ld %ld", &size, &res) != 2) res = 0;
+    fclose(f);
+    return res * (sysconf(_SC_PAGESIZE) / 1024);
+}
 
 static long ms_since(const struct timespec *t)
 {
@@ -135,8 +147,10 @@ static void __attribute__((noreturn)) worker_main(pool *p, int sock)
     while (read_full(sock, &task, sizeof task)) {
         buf_truncate(&reply, 0);
         p->fn(p->ctx, (size_t)task, &reply);
-        header h = {task, reply.len};
-        if (!send_full(sock, &h, sizeof h) || (reply.len && !send_full(sock, reply.s, reply.len)))
+        bool retire = p->o.rss_budget_kb > 0 && resident_kb() > p->o.rss_budget_kb;
+        header h = {task, reply.len, retire};
+        if (!send_full(sock, &h, sizeof h) || (reply.len && !send_full(sock, reply.s, reply.len)) ||
+            retire)
             break;
     }
     _exit(0);
@@ -417,6 +431,12 @@ bool pool_wait(pool *p, int max_ms, pool_event *ev)
             ev->reply_len = h.len;
             ev->elapsed_ms = ms_since(&w->start);
             w->busy = false;
+            if (h.retire) {
+                /* It exits now; the next pool_submit() forks a fresh one. */
+                reap(p, w, NULL);
+                drain_err(w, true);
+                close_fd(&w->err);
+            }
             got = true;
             goto out;
         }

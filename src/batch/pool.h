@@ -5,7 +5,9 @@
  * workers are forked from the calling process after it has loaded what
  * every task needs (fonts), which they then share copy-on-write; a worker
  * runs many tasks, one at a time, and a dead one is replaced on the next
- * pool_submit().
+ * pool_submit().  A worker whose resident set has grown past the budget
+ * retires after answering (it says so with its answer, so no task is ever
+ * handed to a worker on its way out).
  *
  * A task is an index; the worker calls fn(ctx, task, reply) and the bytes
  * it appends to reply come back to the parent in a pool_event.  The parent
@@ -39,6 +41,10 @@ typedef struct pool_opts {
     int workers;       /* processes, >= 1 */
     int timeout_s;     /* wall-clock limit per task; 0 = none */
     long memory_mb;    /* address-space limit per worker; 0 = none */
+    long rss_budget_kb;/* a worker resident above this once a task is done
+                          retires and is replaced by a fresh fork: caches
+                          and heap grown by earlier tasks do not add up over
+                          an archive; 0 = never */
 } pool_opts;
 
 typedef enum {

@@ -76,6 +76,12 @@ check "--force renders all" grep -q '^4 rendered, 0 skipped' "$work/log8"
 # not portable; a timeout of 0 is accepted as none.
 "$folio" batch "$arc" -o "$out" --formats handout --timeout 0 >"$work/log9" 2>&1
 check "--timeout 0 accepted" test $? -eq 0
+# A worker budget of 1 MB: every post is done by a fresh worker, and the
+# result is the same PDFs (a post's bytes never depend on the worker).
+cp "$out/release-23-09/release-23-09.handout.pdf" "$work/before.pdf"
+"$folio" batch "$arc" -o "$out" -j1 --force --formats handout --worker-rss 1 >"$work/log10" 2>&1
+check "--worker-rss 1: all rendered" grep -q '^4 rendered, 0 skipped' "$work/log10"
+check "--worker-rss 1: same bytes" cmp -s "$out/release-23-09/release-23-09.handout.pdf" "$work/before.pdf"
 
 # Usage errors.
 "$folio" batch "$arc" >/dev/null 2>&1; check "no -o: exit 2" test $? -eq 2

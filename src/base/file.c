@@ -302,6 +302,17 @@ char *file_dirname(const char *path)
     return mem_strndup(path, (size_t)(slash - path));
 }
 
+char *file_join(const char *dir, const char *name)
+{
+    buf j = BUF_INIT;
+    if (dir && *dir) {
+        buf_add(&j, dir);
+        if (j.s[j.len - 1] != '/') buf_addc(&j, '/');
+    }
+    buf_add(&j, name);
+    return buf_detach(&j);
+}
+
 char *file_realpath(const char *path)
 {
     if (!path) return NULL;

@@ -41,6 +41,9 @@ char *file_read_all(const char *path, size_t max, size_t *len);
 
 /* Directory part of path as a new string ("." when none). */
 char *file_dirname(const char *path);
+/* dir + "/" + name as a new string (no doubled slash; just name when dir
+ * is NULL or empty). */
+char *file_join(const char *dir, const char *name);
 /* Canonical absolute form of an existing path, new string, or NULL. */
 char *file_realpath(const char *path);
 

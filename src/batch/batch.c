@@ -83,17 +83,6 @@ typedef struct state {
     pipeline_env *env;
 } state;
 
-static char *join(const char *a, const char *b)
-{
-    buf j = BUF_INIT;
-    if (a && *a) {
-        buf_add(&j, a);
-        if (j.s[j.len - 1] != '/') buf_addc(&j, '/');
-    }
-    buf_add(&j, b);
-    return buf_detach(&j);
-}
-
 /* Output path relative to OUTDIR for one format of a post. */
 static char *output_rel(const discover_post *p, const char *kind)
 {
@@ -135,7 +124,7 @@ static void remove_temps(const char *dest)
             const char *nm = de->d_name;
             if (strncmp(nm, base, n) || strncmp(nm + n, ".tmp.", 5) || strlen(nm + n + 5) != 6)
                 continue;
-            char *full = join(dir, nm);
+            char *full = file_join(dir, nm);
             unlink(full);
             free(full);
         }
@@ -149,7 +138,7 @@ static void remove_post_temps(const state *s, const discover_post *p)
     for (size_t f = 0; f <= s->nformats; f++) {
         char *rel = f < s->nformats ? output_rel(p, s->formats[f].kind)
                                     : index_thumb_rel(p->out_dir, p->name);
-        char *abs = join(s->o->outdir, rel);
+        char *abs = file_join(s->o->outdir, rel);
         remove_temps(abs);
         free(abs);
         free(rel);
@@ -203,7 +192,7 @@ static uint64_t global_hash(const batch_opts *o, const state *s)
         free(e);
         diag_list_free(ignored);
     }
-    char *conf = join(o->fonts_dir ? o->fonts_dir : "", "fonts.conf");
+    char *conf = file_join(o->fonts_dir ? o->fonts_dir : "", "fonts.conf");
     uint64_t fh = 0;
     if (!hash_file(conf, &fh)) fh = 0;
     free(conf);
@@ -227,12 +216,12 @@ static char *relativise(const state *s, const discover_post *p, const char *abs)
 
 static char *resolve_input(const discover_post *p, const char *path)
 {
-    return path[0] == '/' ? mem_strdup(path) : join(p->root, path);
+    return path[0] == '/' ? mem_strdup(path) : file_join(p->root, path);
 }
 
 static bool output_exists(const state *s, const char *rel)
 {
-    char *abs = join(s->o->outdir, rel);
+    char *abs = file_join(s->o->outdir, rel);
     struct stat st;
     bool exists = stat(abs, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
     free(abs);
@@ -329,7 +318,7 @@ static void catalogue_facts(const state *s, const discover_post *p, const doc *d
         if (vals[i]) buf_addf(reply, "%s %s\n", names[i], vals[i]);
     index_facts_clear(&f);
     char *rel = index_thumb_rel(p->out_dir, p->name);
-    char *abs = join(s->o->outdir, rel);
+    char *abs = file_join(s->o->outdir, rel);
     if (index_write_thumb(d, abs)) buf_addf(reply, "output %s\n", rel);
     free(abs);
     free(rel);
@@ -366,7 +355,7 @@ static void render_post(void *ctx, size_t task, buf *reply)
         image_cache *images = image_cache_new();
         for (size_t f = 0; f < s->nformats && ok; f++) {
             char *rel = output_rel(p, s->formats[f].kind);
-            char *abs = join(s->o->outdir, rel);
+            char *abs = file_join(s->o->outdir, rel);
             pipeline_job job = {0};
             job.input = p->path;
             job.output = abs;
@@ -403,7 +392,7 @@ static void render_post(void *ctx, size_t task, buf *reply)
         } else if (im->status != DOC_IMG_REMOTE && im->status != DOC_IMG_OUTSIDE && im->src &&
                    im->src[0] && im->src[0] != '/') {
             /* Missing or unusable: recorded, so that fixing it re-renders. */
-            char *path = join(doc_dir(d), im->src);
+            char *path = file_join(doc_dir(d), im->src);
             add_dep(reply, path, NULL, 0);
             free(path);
         }
@@ -635,7 +624,7 @@ int batch_run(const batch_opts *o, diag_list *dl)
         while (done < s.ntodo) {
             while (!stop && next < s.ntodo && pool_has_idle(pl)) {
                 const discover_post *p = s.todo[next];
-                char *dir = join(o->outdir, p->out_dir);
+                char *dir = file_join(o->outdir, p->out_dir);
                 mkdir_p(dir);
                 free(dir);
                 if (!pool_submit(pl, next, dl)) {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/mem.h"
 
 /* Front matter longer than this is not peeked past; a draft flag beyond it
@@ -145,17 +146,6 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *join(const char *a, const char *b)
-{
-    buf j = BUF_INIT;
-    if (a && *a) {
-        buf_add(&j, a);
-        if (j.s[j.len - 1] != '/') buf_addc(&j, '/');
-    }
-    buf_add(&j, b);
-    return buf_detach(&j);
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -177,8 +167,8 @@ static void add_post(discover_list *l, const char *root, const char *reldir, con
 {
     post_rec *p = &MEM_PUSH(l->items, l->n, l->cap);
     p->root = mem_strdup(root);
-    p->rel = join(reldir, file);
-    p->path = join(root, p->rel);
+    p->rel = file_join(reldir, file);
+    p->path = file_join(root, p->rel);
     p->out_dir = mem_strdup(reldir);
     if (!strcmp(file, "index.md") || !strcmp(file, "README.md")) {
         if (*reldir) {
@@ -209,7 +199,7 @@ bool discover_add_root(discover_list *l, const char *root, diag_list *dl)
     bool first = true;
     while (nstack) {
         char *reldir = stack[--nstack];
-        char *dirpath = join(root, reldir);
+        char *dirpath = file_join(root, reldir);
         DIR *dir = opendir(dirpath);
         if (!dir) {
             if (first) {
@@ -243,16 +233,16 @@ bool discover_add_root(discover_list *l, const char *root, diag_list *dl)
         /* Folders are pushed in reverse so that they pop in order; the
          * final sort makes the order exact anyway. */
         for (size_t k = nnames; k-- > 0;) {
-            char *full = join(dirpath, names[k]);
+            char *full = file_join(dirpath, names[k]);
             struct stat es;
             if (lstat(full, &es) == 0 && S_ISDIR(es.st_mode))
-                MEM_PUSH(stack, nstack, capstack) = join(reldir, names[k]);
+                MEM_PUSH(stack, nstack, capstack) = file_join(reldir, names[k]);
             free(full);
         }
         for (size_t i = 0; i < nnames; i++) {
             const char *nm = names[i];
             if (!ends_with(nm, ".md") || strlen(nm) == 3) continue;
-            char *full = join(dirpath, nm);
+            char *full = file_join(dirpath, nm);
             struct stat fs;
             if (stat(full, &fs) != 0 || !S_ISREG(fs.st_mode)) {
                 free(full);
@@ -286,7 +276,7 @@ static int cmp_post(const void *a, const void *b)
 }
 
 /* "dir/name", the key two posts must not share. */
-static char *stem_of(const post_rec *p) { return join(p->out_dir, p->name); }
+static char *stem_of(const post_rec *p) { return file_join(p->out_dir, p->name); }
 
 static int cmp_stem(const void *a, const void *b)
 {

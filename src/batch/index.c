@@ -185,19 +185,8 @@ bool index_write_thumb(const doc *d, const char *dest)
 
 /* --- the catalogue ----------------------------------------------------- */
 
-static char *join(const char *a, const char *b)
-{
-    buf j = BUF_INIT;
-    if (a && *a) {
-        buf_add(&j, a);
-        if (j.s[j.len - 1] != '/') buf_addc(&j, '/');
-    }
-    buf_add(&j, b);
-    return buf_detach(&j);
-}
-
-char *index_pdf_path(const char *outdir) { return join(outdir, "index.pdf"); }
-char *index_key_path(const char *outdir) { return join(outdir, "index.key"); }
+char *index_pdf_path(const char *outdir) { return file_join(outdir, "index.pdf"); }
+char *index_key_path(const char *outdir) { return file_join(outdir, "index.key"); }
 
 static int cmp_source(const void *a, const void *b)
 {
@@ -223,7 +212,7 @@ static uint64_t catalogue_key(const manifest_record *const *recs, size_t n, cons
     uint64_t fh = 0;
     if (th->file && hash_file(th->file, &fh)) hash_update_u64(&h, fh);
     hash_update_u64(&h, (uint64_t)th->paper);
-    char *conf = join(o->fonts_dir ? o->fonts_dir : "", "fonts.conf");
+    char *conf = file_join(o->fonts_dir ? o->fonts_dir : "", "fonts.conf");
     fh = 0;
     if (!hash_file(conf, &fh)) fh = 0;
     free(conf);
@@ -286,7 +275,7 @@ static const char *output_with(const manifest_record *r, const char *outdir, con
 {
     for (size_t k = 0; k < r->noutputs; k++) {
         if (!ends_with(r->outputs[k], suffix)) continue;
-        char *abs = join(outdir, r->outputs[k]);
+        char *abs = file_join(outdir, r->outputs[k]);
         struct stat st;
         bool there = stat(abs, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
         free(abs);
@@ -301,7 +290,7 @@ static char *thumb_of(const manifest_record *r, const char *outdir, media_info *
 {
     for (size_t k = 0; k < r->noutputs; k++) {
         if (!index_is_thumb(r->outputs[k])) continue;
-        char *abs = join(outdir, r->outputs[k]);
+        char *abs = file_join(outdir, r->outputs[k]);
         size_t len = 0;
         char *data = file_read_all(abs, THUMB_MAX_BYTES, &len);
         bool ok = data && media_probe((const unsigned char *)data, len, info) == MEDIA_OK &&

@@ -202,6 +202,14 @@ static void test_file_resolve(void)
     dn = file_dirname("c.md");
     CHECK_STR(dn, ".");
     free(dn);
+    /* Joining: one slash between, none doubled; no folder, just the name. */
+    const char *joins[][3] = {{"out", "a/b.pdf", "out/a/b.pdf"}, {"out/", "x", "out/x"},
+                              {"", "x", "x"}, {NULL, "x", "x"}, {"/", "x", "/x"}};
+    for (size_t i = 0; i < sizeof joins / sizeof *joins; i++) {
+        char *j = file_join(joins[i][0], joins[i][1]);
+        CHECK_STR(j, joins[i][2]);
+        free(j);
+    }
 
     /* Atomic output: commit renames, abort leaves nothing. */
     snprintf(p, sizeof p, "%s/out.pdf", tmpdir);

@@ -1234,6 +1234,59 @@ static void inline_event(md *m, cmark_node *n, cmark_event_type ev)
     }
 }
 
+/* cmark-gfm's autolinks run to the next space or '<' and trim only ASCII
+ * punctuation off their end.  Chinese puts no space after a URL, so in
+ * "详见https://x.org/a。下文" the link would be "https://x.org/a。下文".
+ * A bare URL (a link whose only child is its own address) ends before the
+ * first CJK or general punctuation mark (。，、）」…—“”): no address
+ * contains one, while ideographs stay (zh.wikipedia.org/wiki/中文 is an
+ * address).  ASCII punctuation left at the new end is trimmed as GFM
+ * trims it; the rest becomes text after the link. */
+static void trim_bare_url(cmark_node *link)
+{
+    cmark_node *child = cmark_node_first_child(link);
+    if (!child || cmark_node_next(child) || cmark_node_get_type(child) != CMARK_NODE_TEXT) return;
+    const char *text = cmark_node_get_literal(child), *url = cmark_node_get_url(link);
+    if (!text || !url) return;
+    size_t tl = strlen(text), ul = strlen(url);
+    if (!tl || tl > ul || strcmp(url + ul - tl, text)) return;
+    size_t cut = 0, adv;
+    while (cut < tl) {
+        uint32_t cp = utf8_decode(text + cut, tl - cut, &adv);
+        if (utf8_is_cjk_punct(cp) || (cp >= 0x2010 && cp <= 0x206F)) break;
+        cut += adv;
+    }
+    if (cut == tl) return;
+    size_t keep = cut;
+    while (keep > 0 && strchr(".,:;!?*_~'\"", text[keep - 1])) keep--;
+    if (keep == 0) return;
+    char *head = mem_strndup(text, keep), *addr = mem_strndup(url, ul - (tl - keep));
+    cmark_node *rest = cmark_node_new(CMARK_NODE_TEXT);
+    cmark_node_set_literal(rest, text + keep);
+    cmark_node_insert_after(link, rest);
+    cmark_node_set_literal(child, head);
+    cmark_node_set_url(link, addr);
+    free(head);
+    free(addr);
+}
+
+static void trim_bare_urls(cmark_node *root)
+{
+    /* Collected first: the tree is not changed under the iterator. */
+    cmark_node **links = NULL;
+    size_t n = 0, cap = 0;
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_LINK)
+            MEM_PUSH(links, n, cap) = node;
+    }
+    cmark_iter_free(it);
+    for (size_t i = 0; i < n; i++) trim_bare_url(links[i]);
+    free(links);
+}
+
 /* Link spans without an href (relative targets) are dropped at the end:
  * a SPAN_LINK always has an href. */
 static void drop_hrefless(doc_block *b)
@@ -1344,6 +1397,7 @@ void markdown_parse(doc *d, const char *body, size_t len,
     }
     cmark_parser_feed(p, body, len);
     cmark_node *root = cmark_parser_finish(p);
+    trim_bare_urls(root);
 
     cmark_iter *it = cmark_iter_new(root);
     cmark_event_type ev;

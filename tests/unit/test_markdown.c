@@ -132,9 +132,47 @@ static const struct { const char *in, *text, *spans; } cjk_em[] = {
     {"转义\\*\\*视频号（A）\\*\\*查看", "转义**视频号（A）**查看", ""},
     {"实体&#42;&#42;视频号（A）&#42;&#42;查看", "实体**视频号（A）**查看", ""},
     {"snake__case__x，填写____和____。", "snake__case__x，填写____和____。", ""},
-    {"见 https://a.com/中__文（x）__z 页", "见 https://a.com/中__文（x）__z 页",
-     "3:https://a.com/中__文（x）__z"},
+    {"见 https://a.com/中__文(x)__z 页", "见 https://a.com/中__文(x)__z 页",
+     "3:https://a.com/中__文(x)__z"},
 };
+
+/* Bare URLs in Chinese text, where no space follows them: the link ends
+ * before the first CJK or general punctuation mark; ideographs stay in
+ * (an address may hold them); ASCII punctuation left at the end is not
+ * part of it; the rest is text. */
+static const struct { const char *in, *href, *after; } bare_urls[] = {
+    {"详见https://a.com/x。下文", "https://a.com/x", "。下文"},
+    {"见https://a.com/x/y，和", "https://a.com/x/y", "，和"},
+    {"见 https://a.com/x……后文", "https://a.com/x", "……后文"},
+    {"见 https://a.com/x——后文", "https://a.com/x", "——后文"},
+    {"（https://a.com/x）", "https://a.com/x", "）"},
+    {"见https://a.com/x.。", "https://a.com/x", ".。"},
+    {"见 https://zh.wikipedia.org/wiki/中文 页", "https://zh.wikipedia.org/wiki/中文", " 页"},
+    {"见 www.a.com/x。", "http://www.a.com/x", "。"},
+    {"[文字。](https://a.com/y) 后", "https://a.com/y", " 后"},
+};
+
+static void test_bare_urls(void)
+{
+    for (size_t i = 0; i < sizeof bare_urls / sizeof *bare_urls; i++) {
+        diag_list *dl;
+        doc *d = parse(bare_urls[i].in, &dl);
+        const doc_block *b = doc_nblocks(d) ? doc_block_at(d, 0) : NULL;
+        const doc_span *link = NULL;
+        for (size_t k = 0; b && k < b->text.nspans; k++)
+            if (b->text.spans[k].kind == SPAN_LINK) link = &b->text.spans[k];
+        CHECK(link != NULL);
+        if (link) {
+            CHECK_STR(link->href, bare_urls[i].href);
+            CHECK_STR(b->text.s + link->end, bare_urls[i].after);
+        }
+        size_t nl = 0;
+        const char *const *links = doc_links(d, &nl);
+        CHECK(nl == 1 && !strcmp(links[0], bare_urls[i].href));
+        doc_free(d);
+        diag_list_free(dl);
+    }
+}
 
 static void test_cjk_emphasis(void)
 {
@@ -354,6 +392,7 @@ TEST_MAIN({
     test_text();
     test_spans();
     test_cjk_emphasis();
+    test_bare_urls();
     test_images();
     test_alt();
     test_html_blocks();

@@ -189,7 +189,7 @@ static void init_ctx(blocks_ctx *bc, const doc *d, const theme *th, fontset *fs,
     bc->body_size = th->size_body;
     bc->photo_max = 0.5;
     bc->indent = th->indent_first_line;
-    bc->line_height = th->line_height;
+    bc->line_height = theme_line_height(th, doc_get_meta(d)->lang);
 }
 
 /* A blank verso when the next page would be one: its final index would

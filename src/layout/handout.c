@@ -164,7 +164,7 @@ static void layout_cover(blocks_ctx *bc, handout_master *m, const handout_cover_
         text_style ss = blocks_body_style(bc);
         ss.indent = 0;
         ss.size = th->size_h3;
-        ss.line_pitch = (int)(ss.size * th->line_height);
+        ss.line_pitch = (int)(ss.size * bc->line_height);
         ss.color = th->muted;
         flow_space(f, th->size_h1);
         flow_plain(bc, f, ct->summary, &ss);
@@ -514,7 +514,7 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
     bc.body_size = th->size_body;
     bc.photo_max = 0.5;
     bc.indent = th->indent_first_line;
-    bc.line_height = th->line_height;
+    bc.line_height = theme_line_height(th, meta->lang);
 
     handout_cover(&bc, &m, NULL);
     size_t cover_pages = pageset_npages(ps);

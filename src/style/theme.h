@@ -63,6 +63,7 @@ typedef struct theme {
     int size_body, size_small, size_code;
     int size_title, size_h1, size_h2, size_h3;
     double line_height;        /* body line pitch as a multiple of size_body */
+    double line_height_latin;  /* the same for posts in a Latin-script language */
     double heading_line_height;
     int heading_weight;        /* Pango weight, 700 bold */
     theme_cjk_emphasis cjk_emphasis;
@@ -106,6 +107,11 @@ typedef struct theme {
 
 /* The built-in default theme. Borrowed, static. */
 const theme *theme_default(void);
+
+/* The body line pitch (a multiple of size_body) for a post in language
+ * lang ("zh-Hans", "ja", "en", ...; NULL counts as CJK): line_height for
+ * Chinese, Japanese and Korean, line_height_latin for the rest. */
+double theme_line_height(const theme *th, const char *lang);
 
 /* Page size in Pango units for a paper. */
 void theme_paper_size(theme_paper p, int *w, int *h);

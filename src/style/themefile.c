@@ -110,6 +110,7 @@ static const keydef keys[] = {
     {"fonts", "h2", T_SIZE, F_INT, O(size_h2), NULL, 0, 0, false},
     {"fonts", "h3", T_SIZE, F_INT, O(size_h3), NULL, 0, 0, false},
     {"fonts", "line-height", T_RATIO, F_DOUBLE, O(line_height), NULL, 0, 0, false},
+    {"fonts", "line-height-latin", T_RATIO, F_DOUBLE, O(line_height_latin), NULL, 0, 0, false},
     {"fonts", "heading-line-height", T_RATIO, F_DOUBLE, O(heading_line_height), NULL, 0, 0, false},
     {"fonts", "heading-weight", T_INT, F_INT, O(heading_weight), NULL, 100, 900, false},
     {"fonts", "emphasis", T_ENUM, F_ENUM, O(cjk_emphasis), emph_names, 0, 0, false},

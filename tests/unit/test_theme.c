@@ -425,6 +425,22 @@ static void test_paper(void)
     CHECK(!theme_paper_parse("legal", &p));
 }
 
+/* Line pitch by language: CJK posts (and unknown ones) get line-height,
+ * the others line-height-latin. */
+static void test_line_height(void)
+{
+    const theme *d = theme_default();
+    CHECK(theme_line_height(d, "zh-Hans") == 1.75);
+    CHECK(theme_line_height(d, "zh-Hant") == 1.75);
+    CHECK(theme_line_height(d, "ja") == 1.75);
+    CHECK(theme_line_height(d, NULL) == 1.75);
+    CHECK(theme_line_height(d, "en") == 1.5);
+    CHECK(theme_line_height(d, "de") == 1.5);
+    theme t = *d;
+    t.line_height_latin = 0;   /* unset: the one line height for all */
+    CHECK(theme_line_height(&t, "en") == 1.75);
+}
+
 static void test_distance(void)
 {
     CHECK_INT(themefile_distance("acent", "accent"), 1);
@@ -453,6 +469,7 @@ static void test_bundled(void)
 
 TEST_MAIN({
     test_paper();
+    test_line_height();
     find_src_dir();
     snprintf(root, sizeof root, "/tmp/folio-test-theme.%d", (int)getpid());
     mkdir(root, 0777);

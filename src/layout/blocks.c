@@ -253,7 +253,7 @@ void blocks_image(blocks_ctx *bc, flow *f, int image, double max_frac)
          * that render never shapes text. */
         const char *base = strrchr(img->src, '/');
         const char *label = base && base[1] ? base + 1 : img->src;
-        page_add_placeholder(pg, label, x, y, w, h);
+        page_add_placeholder(pg, label, x, y, w, h)->color = bc->th->placeholder_bg;
         text_style ls = blocks_body_style(bc);
         ls.size = (int)(ls.size * 0.85);
         ls.line_pitch = (int)(ls.size * 1.4);
@@ -576,7 +576,7 @@ int blocks_image_box(blocks_ctx *bc, page *pg, int image, int x, int y, int w, i
     if (img->status == DOC_IMG_OK)
         page_add_image(pg, img->path, &img->info, x + (w - iw) / 2, y, iw, ih, FIT_CONTAIN, 0.5);
     else
-        page_add_placeholder(pg, img->src, x, y, iw, ih);
+        page_add_placeholder(pg, img->src, x, y, iw, ih)->color = bc->th->placeholder_bg;
     if (!cap) return ih;
     int pitch = text_block_height(cap, 1);
     for (int i = 0; i < text_block_nlines(cap); i++) {

@@ -282,7 +282,7 @@ void pageset_dump(const pageset *ps, buf *out)
                          b->fit == FIT_COVER ? "cover" : "contain");
                 break;
             }
-            case BOX_PLACEHOLDER: buf_addf(out, " \"%s\"", b->text); break;
+            case BOX_PLACEHOLDER: buf_addf(out, " #%08x \"%s\"", b->color, b->text); break;
             case BOX_RECT: buf_addf(out, " #%08x", b->color); break;
             case BOX_LINK:
                 if (b->uri) buf_addf(out, " uri=%s", b->uri);

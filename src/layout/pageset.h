@@ -50,7 +50,7 @@ typedef struct box {
     box_fit fit;
     double anchor_y;         /* FIT_COVER: 0 keeps the top, 0.5 the centre */
     /* BOX_PLACEHOLDER: text is the label; BOX_QR: text is the payload */
-    /* BOX_RECT */
+    /* BOX_RECT; BOX_PLACEHOLDER's fill (0: render's light grey) */
     theme_rgba color;
     /* BOX_LINK / BOX_DEST */
     char *uri;               /* external link */

@@ -192,7 +192,7 @@ static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
         if (im->status == DOC_IMG_OK)
             page_add_image(pg, im->path, &im->info, px, margin, pw, ph, FIT_COVER, anchor);
         else
-            page_add_placeholder(pg, im->src, px, margin, pw, ph);
+            page_add_placeholder(pg, im->src, px, margin, pw, ph)->color = th->placeholder_bg;
         tw -= pw + margin * 3 / 4;
         if (!right) tx += pw + margin * 3 / 4;
     }

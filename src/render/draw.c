@@ -48,7 +48,9 @@ static void draw_qr(cairo_t *cr, const box *b)
 static void draw_placeholder(cairo_t *cr, const box *b)
 {
     cairo_save(cr);
-    cairo_set_source_rgb(cr, 0.93, 0.93, 0.93);
+    /* The theme's colors.placeholder-bg; boxes without one, light grey. */
+    if (b->color) draw_set_rgba(cr, b->color);
+    else cairo_set_source_rgb(cr, 0.93, 0.93, 0.93);
     cairo_rectangle(cr, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
     cairo_fill_preserve(cr);
     cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);

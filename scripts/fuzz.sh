@@ -16,11 +16,11 @@ secs=120 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --time) secs=$2; shift 2 ;;
-        frontmatter|markdown|theme|layout) targets+=("$1"); shift ;;
-        *) echo "usage: scripts/fuzz.sh [--time S] [frontmatter|markdown|theme|layout]..." >&2; exit 2 ;;
+        frontmatter|markdown|theme|layout|manifest) targets+=("$1"); shift ;;
+        *) echo "usage: scripts/fuzz.sh [--time S] [frontmatter|markdown|theme|layout|manifest]..." >&2; exit 2 ;;
     esac
 done
-[ ${#targets[@]} -eq 0 ] && targets=(frontmatter markdown theme layout)
+[ ${#targets[@]} -eq 0 ] && targets=(frontmatter markdown theme layout manifest)
 shared=${FOLIO_SHARED:-$root/../shared}
 
 command -v clang >/dev/null || bash scripts/setup.sh --test
@@ -59,6 +59,8 @@ for t in "${targets[@]}"; do
                dict=fuzz/markdown.dict max_len=65536 ;;
         layout) seed "$corpus" 16384 "${posts[@]}" "${bad[@]}"
                dict=fuzz/markdown.dict max_len=16384 ;;
+        manifest) seed "$corpus" 65536 "$root"/fuzz/manifest.seed.jsonl
+               dict=fuzz/json.dict max_len=16384 ;;
     esac
     findings=build-fuzz/findings/$t
     mkdir -p "$findings"

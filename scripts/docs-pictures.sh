@@ -6,6 +6,7 @@
 #   docs/seed-contact.png                              the seed deck's contact sheet (needs ../shared)
 #   docs/batch-catalogue-1.png                         the first page of a batch's OUTDIR/index.pdf,
 #                                                      over an archive made from the demo post
+#   docs/book-contents.png                             a book's cover and contents, over the same archive
 set -euo pipefail
 cd "$(dirname "$0")/.."
 folio=build/folio
@@ -52,5 +53,19 @@ demo_post 2023/summit 'OpenRiver Community Summit 2023 Highlights' 2023-11-02 en
 demo_post 2023/firmware-sig '固件安全 SIG 第一次线上会议纪要' 2023-08-21 zh-CN -
 "$folio" batch "$arc" -o "$tmp/batch" -j2 >/dev/null
 pdftoppm -r 60 -png -f 1 -l 1 "$tmp/batch/index.pdf" "$tmp/c" && mv "$tmp"/c-*1.png docs/batch-catalogue-1.png
+# The book: the same archive's 2024 posts as one volume; its cover and
+# contents side by side.
+"$folio" book "$arc"/2024/* -o "$tmp/book.pdf" -q
+pdftoppm -r 45 -png -f 1 -l 3 "$tmp/book.pdf" "$tmp/b"
+python3 - "$tmp" <<'EOF'
+import glob, sys
+from PIL import Image
+cover, contents = (Image.open(sorted(glob.glob(sys.argv[1] + "/b-*%d.png" % n))[0]) for n in (1, 3))
+w, h = cover.size
+sheet = Image.new("RGB", (2 * w + 12, h), (136, 136, 136))
+sheet.paste(cover, (0, 0))
+sheet.paste(contents, (w + 12, 0))
+sheet.save("docs/book-contents.png", optimize=True)
+EOF
 
 ls -l docs/*.png

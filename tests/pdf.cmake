@@ -47,6 +47,14 @@ folio_pdf_test(pdf/demo-handout handout --source ${DEMO_POST}
 folio_pdf_test(pdf/demo-slides slides --source ${DEMO_POST}
                --min-bookmarks 8 --images 8 --jpegs 7)
 
+# Characters no installed font has (a private-use one, a new emoji, a
+# CJK Extension B ideograph): drawn as empty boxes, no stray hex digits
+# that pdfcheck would read as glyphs piled on one another.
+foreach(kind handout slides)
+  folio_pdf_test(pdf/missing-glyphs-${kind} ${kind}
+                 --source ${FOLIO_REPO_DIR}/tests/data/missing-glyphs/index.md)
+endforeach()
+
 foreach(kind handout slides)
   add_test(NAME corpus/${kind}
            COMMAND bash ${FOLIO_PDF_DIR}/corpus.sh --folio $<TARGET_FILE:folio>

@@ -25,8 +25,9 @@
  * (so ToUnicode and text extraction stay right), positions computed as
  * pango-cairo computes them: the pen advances by each glyph's width, and
  * each glyph is shifted by its x and y offsets.  A run whose font is not
- * subset, or which holds a missing-glyph box, is drawn by
- * pango_cairo_show_glyph_item(), as before.
+ * subset is drawn by pango_cairo_show_glyph_item(), as before.  A
+ * character no font has is drawn as the font's .notdef glyph (a box) under
+ * its own cluster, not as pango-cairo's box of hex digits.
  */
 #include "render/subset.h"
 
@@ -352,6 +353,25 @@ static void show_with_pango(subset_renderer *r, const char *text, PangoGlyphItem
     cairo_restore(r->cr);
 }
 
+/* A run holding characters no font has (layout warned about them), in a
+ * font that is not subset: pango-cairo would draw each as a box with the
+ * code point's hex digits in a tiny two-row font, text that reads as stray
+ * letters piled on one another.  Drawn instead with the font's .notdef
+ * glyph (glyph 0: a box in the Noto, DejaVu and Symbola faces) under the
+ * character's own cluster, as the subset path does, so the text still
+ * holds the character. */
+static void show_with_notdef(subset_renderer *r, const char *text, PangoGlyphItem *gi, int x,
+                             int y)
+{
+    PangoGlyphItem *copy = pango_glyph_item_copy(gi);
+    PangoGlyphString *gs = copy->glyphs;
+    for (int i = 0; i < gs->num_glyphs; i++)
+        if (gs->glyphs[i].glyph != PANGO_GLYPH_EMPTY && (gs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+            gs->glyphs[i].glyph = 0;
+    show_with_pango(r, text, copy, x, y);
+    pango_glyph_item_free(copy);
+}
+
 static void draw_glyph_item(PangoRenderer *renderer, const char *text, PangoGlyphItem *gi, int x,
                             int y)
 {
@@ -359,8 +379,9 @@ static void draw_glyph_item(PangoRenderer *renderer, const char *text, PangoGlyp
     font_entry *fe = find_font(r->ss->c, gi->item->analysis.font);
     cairo_scaled_font_t *sf = fe ? scaled_for(r->ss->c, fe) : NULL;
     PangoGlyphString *gs = gi->glyphs;
-    if (!sf || run_has_unknown(gs)) {
-        show_with_pango(r, text, gi, x, y);
+    if (!sf) {
+        if (run_has_unknown(gs)) show_with_notdef(r, text, gi, x, y);
+        else show_with_pango(r, text, gi, x, y);
         return;
     }
     const hb_map_t *map = r->ss->c->faces[fe->face].old_to_new;
@@ -375,7 +396,10 @@ static void draw_glyph_item(PangoRenderer *renderer, const char *text, PangoGlyp
     for (int i = 0; i < gs->num_glyphs; i++) {
         const PangoGlyphInfo *g = &gs->glyphs[i];
         if (g->glyph != PANGO_GLYPH_EMPTY) {
-            hb_codepoint_t ng = hb_map_get(map, g->glyph);
+            /* A character no font has: the face's .notdef (glyph 0, kept
+             * in every subset), a box in Noto's faces, under the cluster
+             * of the real character, so the text still reads it. */
+            hb_codepoint_t ng = g->glyph & PANGO_GLYPH_UNKNOWN_FLAG ? 0 : hb_map_get(map, g->glyph);
             if (ng == HB_MAP_VALUE_INVALID) mapped = false;
             glyphs[count].index = ng;
             glyphs[count].x = (double)(x + x_position + g->geometry.x_offset) / PANGO_SCALE;

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,16 @@ static bool parse_length(pctx *p, const keydef *k, const yaml_node_t *n, const c
         return false;
     }
     v->unit = U_ABS;
+    /* Nothing on a page is a metre long or a hundred em: a bound that also
+     * keeps every length an int in Pango units (found by fuzz_theme:
+     * '1866666666666666666666666mm' overflowed). */
+    bool rel = !strcmp(u, "em") || !strcmp(u, "%");
+    double mm = !strcmp(u, "pt") ? num * 25.4 / 72.0 : !strcmp(u, "mm") ? num : 0;
+    double em = !strcmp(u, "%") ? num / 100.0 : rel ? num : 0;
+    if (!isfinite(num) || mm > 1000 || em > 100) {
+        perr(p, n, DIAG_ERROR, "'%s': '%s' is too large (at most 1000 mm, 2835 pt or 100 em)", q, s);
+        return false;
+    }
     if (!strcmp(u, "pt")) v->num = num * THEME_PT;
     else if (!strcmp(u, "mm")) v->num = num * 72.0 / 25.4 * THEME_PT;
     else if (!strcmp(u, "em") && k->type != T_BASE) { v->unit = U_EM; v->num = num; }

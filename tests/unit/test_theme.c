@@ -301,6 +301,13 @@ static void test_errors(void)
         /* out of range */
         {"slides:\n  overlay: 150%\n",
          "DIR/x.yaml:2:12: error: 'slides.overlay': '150%' is out of range (0 to 1)\n"},
+        /* a length no page has (found by fuzz_theme: it overflowed an int) */
+        {"page:\n  margin-bottom: 1866666666666666666666666mm\n",
+         "DIR/x.yaml:2:18: error: 'page.margin-bottom': '1866666666666666666666666mm' is too "
+         "large (at most 1000 mm, 2835 pt or 100 em)\n"},
+        {"page:\n  margin-top: 1e999em\n",
+         "DIR/x.yaml:2:15: error: 'page.margin-top': '1e999em' is too large (at most 1000 mm, "
+         "2835 pt or 100 em)\n"},
         /* missing logo file */
         {"logo: media/logo.png\n",
          "DIR/x.yaml:1:7: error: logo file 'media/logo.png' not found (looked for DIR/media/logo.png)\n"},

@@ -20,33 +20,37 @@
 #include "base/mem.h"
 #include "base/utf8.h"
 
-static const char *post_lang(const blocks_ctx *bc)
+text_style blocks_theme_style(const theme *th, const char *lang)
 {
-    const char *l = doc_get_meta(bc->d)->lang;
-    return l ? l : "zh-Hans";
-}
-
-text_style blocks_body_style(const blocks_ctx *bc)
-{
-    const theme *th = bc->th;
     text_style st = {0};
     st.font = th->body;
     st.mono = th->mono;
     st.mono_cjk = th->mono_cjk;
-    st.size = bc->body_size;
+    st.size = th->size_body;
     st.weight = 400;
-    st.color = bc->color ? bc->color : th->text;
+    st.color = th->text;
     st.link_color = th->link;
     st.code_bg = th->code_bg;
-    st.line_pitch = (int)(st.size * (bc->line_height > 0 ? bc->line_height : th->line_height));
-    st.indent = bc->indent ? 2 * st.size : 0;
-    st.align = TEXT_JUSTIFY;
-    st.lang = post_lang(bc);
+    st.line_pitch = (int)(st.size * th->line_height);
+    st.align = TEXT_LEFT;
+    st.lang = lang ? lang : "zh-Hans";
     st.autospace_em = th->autospace_em;
     st.emphasis = th->cjk_emphasis;
     st.emphasis_weight = th->cjk_emphasis_weight;
     st.punct = th->cjk_punct;
     st.plain = !th->cjk_rules;
+    return st;
+}
+
+text_style blocks_body_style(const blocks_ctx *bc)
+{
+    const theme *th = bc->th;
+    text_style st = blocks_theme_style(th, doc_get_meta(bc->d)->lang);
+    st.size = bc->body_size;
+    if (bc->color) st.color = bc->color;
+    st.line_pitch = (int)(st.size * (bc->line_height > 0 ? bc->line_height : th->line_height));
+    st.indent = bc->indent ? 2 * st.size : 0;
+    st.align = TEXT_JUSTIFY;
     return st;
 }
 
@@ -116,6 +120,52 @@ text_block *blocks_plain(blocks_ctx *bc, const char *s, const text_style *st, in
 {
     doc_text t = {s, strlen(s), NULL, 0};
     return blocks_text(bc, &t, st, width);
+}
+
+void blocks_footers(blocks_ctx *bc, pageset *ps, size_t first, size_t end, const char *running,
+                    const char *lang, blocks_frame_fn frame)
+{
+    const theme *th = bc->th;
+    text_style fs = blocks_theme_style(th, lang);
+    fs.font = th->heading;
+    fs.size = th->size_small;
+    fs.line_pitch = (int)(fs.size * 1.4);
+    fs.color = th->muted;
+    text_style ns = fs;
+    ns.align = TEXT_RIGHT;
+    /* Every page of a master has the same frame width (rectos and versos
+     * swap their margins), so the running text is laid out once. */
+    text_block *tb = NULL;
+    int tb_w = -1;
+    for (size_t i = first; i < end && i < pageset_npages(ps); i++) {
+        page *pg = pageset_page(ps, i);
+        int fx, fy, fw, fh;
+        frame(th, pg->w, pg->h, i, &fx, &fy, &fw, &fh);
+        int y = pg->h - th->margin_bottom / 2 - fs.line_pitch / 2;
+        char num[32];
+        snprintf(num, sizeof num, "%zu", i + 1);
+        free(pg->label);
+        pg->label = mem_strdup(num);
+        text_block *nb = blocks_plain(bc, num, &ns, fw / 4);
+        blocks_place(pg, nb, fx + fw - fw / 4, y);
+        text_block_free(nb);
+        int w = fw * 3 / 4 - fs.size * 2;
+        if (running && *running && w != tb_w) {
+            text_block_free(tb);
+            tb = blocks_plain(bc, running, &fs, w);
+            tb_w = w;
+        }
+        /* The running text in one line: cut at the first line break. */
+        if (tb && text_block_nlines(tb) > 0) {
+            int lx, lw, base;
+            text_block_line(tb, 0, &lx, &lw, &base);
+            char *txt = text_block_line_text(tb, 0);
+            page_add_line(pg, text_block_layout(tb), 0, fx + lx, y + base, lw, fs.line_pitch, txt);
+            free(txt);
+        }
+        page_add_rect(pg, th->rule, fx, y - fs.size / 2, fw, THEME_PT / 2);
+    }
+    text_block_free(tb);
 }
 
 int blocks_cover_image(const doc *d)

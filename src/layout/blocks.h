@@ -27,7 +27,11 @@ typedef struct blocks_ctx {
     char *missing;        /* characters no font could draw (accumulated; owned) */
 } blocks_ctx;
 
-/* The body text style at the context's size. */
+/* What every text style takes from the theme (faces, colours, the CJK
+ * rules) for text in language lang (NULL: Chinese), at the body size, left
+ * aligned, no indent; for pages that belong to no post (the catalogue). */
+text_style blocks_theme_style(const theme *th, const char *lang);
+/* The body text style at the context's size, in the post's language. */
 text_style blocks_body_style(const blocks_ctx *bc);
 /* A heading style for level (0 = bold-only paragraph, 1..6). */
 text_style blocks_heading_style(const blocks_ctx *bc, int level);
@@ -62,6 +66,17 @@ int blocks_image_height(blocks_ctx *bc, flow *f, int image, double max_frac);
 void blocks_place(page *pg, const text_block *tb, int x, int y);
 /* Plain text (no spans) as a block. */
 text_block *blocks_plain(blocks_ctx *bc, const char *s, const text_style *st, int width);
+
+/* The text frame of page i of a page master (Pango units). */
+typedef void (*blocks_frame_fn)(const theme *th, int pw, int ph, size_t i, int *fx, int *fy,
+                                int *fw, int *fh);
+/* Running footers on pages [first, end) of ps, whose indices must be
+ * final: under a hairline across the frame, the page number on the right
+ * (also set as the page label) and the first line of running (may be NULL
+ * or "") on the left, in the theme's small heading face and muted colour,
+ * text in language lang. */
+void blocks_footers(blocks_ctx *bc, pageset *ps, size_t first, size_t end, const char *running,
+                    const char *lang, blocks_frame_fn frame);
 
 /* The cover image: the banner when it resolved to a local file, else the
  * first drawable intro photo, else -1. */

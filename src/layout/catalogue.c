@@ -129,23 +129,12 @@ static page *new_page(void *ud, int *fx, int *fy, int *fw, int *fh)
 static text_style style_of(const theme *th, theme_font font, int size, double pitch, int weight,
                            theme_rgba color, const char *lang)
 {
-    text_style st = {0};
+    text_style st = blocks_theme_style(th, lang);
     st.font = font;
-    st.mono = th->mono;
-    st.mono_cjk = th->mono_cjk;
     st.size = size;
     st.weight = weight;
     st.color = color;
-    st.link_color = th->link;
-    st.code_bg = th->code_bg;
     st.line_pitch = (int)(size * pitch);
-    st.align = TEXT_LEFT;
-    st.lang = lang;
-    st.autospace_em = th->autospace_em;
-    st.emphasis = th->cjk_emphasis;
-    st.emphasis_weight = th->cjk_emphasis_weight;
-    st.punct = th->cjk_punct;
-    st.plain = !th->cjk_rules;
     return st;
 }
 
@@ -506,33 +495,6 @@ static void year_heading(ctx *c, flow *f, pageset *ps, int year, int need)
     flow_space(f, after);
 }
 
-/* Page numbers and the catalogue's name at the foot of every page, under
- * a hairline, as a handout's running footer. */
-static void add_footers(ctx *c, pageset *ps)
-{
-    const theme *th = c->th;
-    text_style fs = style_of(th, th->heading, th->size_small, 1.4, 400, th->muted, c->lang);
-    text_block *name = blocks_plain(&c->bc, c->w->title, &fs, THEME_MM(80));
-    for (size_t i = 0; i < pageset_npages(ps); i++) {
-        page *pg = pageset_page(ps, i);
-        int fx, fy, fw, fh;
-        page_frame(th, pg->w, pg->h, i, &fx, &fy, &fw, &fh);
-        int y = pg->h - th->margin_bottom / 2 - fs.line_pitch / 2;
-        char num[32];
-        snprintf(num, sizeof num, "%zu", i + 1);
-        free(pg->label);
-        pg->label = mem_strdup(num);
-        text_style ns = fs;
-        ns.align = TEXT_RIGHT;
-        text_block *nb = blocks_plain(&c->bc, num, &ns, fw / 4);
-        blocks_place(pg, nb, fx + fw - fw / 4, y);
-        text_block_free(nb);
-        blocks_place(pg, name, fx, y);
-        page_add_rect(pg, th->rule, fx, y - fs.size / 2, fw, THEME_PT / 2);
-    }
-    text_block_free(name);
-}
-
 /* The author most entries name (ties: first in byte order), for the
  * PDF's metadata; NULL when none names one. */
 static const char *common_author(const catalogue_entry *const *e, size_t n)
@@ -615,7 +577,8 @@ pageset *catalogue_layout(const catalogue_entry *entries, size_t n, const theme 
         row_free(&r);
     }
     flow_free(f);
-    add_footers(&c, ps);
+    /* Page numbers and the catalogue's name, as a handout's footer. */
+    blocks_footers(&c.bc, ps, 0, pageset_npages(ps), c.w->title, c.lang, page_frame);
 
     /* Metadata: the newest post's date, never the clock. */
     char date[64] = "2000-01-01T00:00:00";

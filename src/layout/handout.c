@@ -458,43 +458,8 @@ static char *footer_text(const theme *th, const doc_meta *meta)
 void handout_footers(blocks_ctx *bc, pageset *ps, size_t first, size_t end,
                      const doc_meta *meta)
 {
-    const theme *th = bc->th;
-    char *label = footer_text(th, meta);
-    text_style fs = blocks_body_style(bc);
-    fs.size = th->size_small;
-    fs.line_pitch = (int)(fs.size * 1.4);
-    fs.indent = 0;
-    fs.align = TEXT_LEFT;
-    fs.color = th->muted;
-    fs.font = th->heading;
-    for (size_t i = first; i < end && i < pageset_npages(ps); i++) {
-        page *pg = pageset_page(ps, i);
-        int fx, fy, fw, fh;
-        page_frame(th, pg->w, pg->h, i, &fx, &fy, &fw, &fh);
-        int y = pg->h - th->margin_bottom / 2 - fs.line_pitch / 2;
-        char num[32];
-        snprintf(num, sizeof num, "%zu", i + 1);
-        free(pg->label);
-        pg->label = mem_strdup(num);
-        text_style ns = fs;
-        ns.align = TEXT_RIGHT;
-        doc_text nt = {num, strlen(num), NULL, 0};
-        text_block *nb = blocks_text(bc, &nt, &ns, fw / 4);
-        blocks_place(pg, nb, fx + fw - fw / 4, y);
-        text_block_free(nb);
-        /* The running title, one line: cut at the first line break. */
-        doc_text tt = {label, strlen(label), NULL, 0};
-        text_block *tb = *label ? blocks_text(bc, &tt, &fs, fw * 3 / 4 - fs.size * 2) : NULL;
-        if (tb && text_block_nlines(tb) > 0) {
-            int lx, lw, base;
-            text_block_line(tb, 0, &lx, &lw, &base);
-            char *txt = text_block_line_text(tb, 0);
-            page_add_line(pg, text_block_layout(tb), 0, fx + lx, y + base, lw, fs.line_pitch, txt);
-            free(txt);
-        }
-        text_block_free(tb);
-        page_add_rect(pg, th->rule, fx, y - fs.size / 2, fw, THEME_PT / 2);
-    }
+    char *label = footer_text(bc->th, meta);
+    blocks_footers(bc, ps, first, end, label, doc_get_meta(bc->d)->lang, page_frame);
     free(label);
 }
 

@@ -85,18 +85,14 @@ void manifest_record_json(const manifest_record *r, buf *out)
     hash_hex(r->input_hash, hex);
     buf_addf(out, ",\"pages\":%d,\"warnings\":%d,\"duration_ms\":%" PRId64 ",\"input_hash\":\"%s\"",
              r->pages, r->warnings, r->duration_ms, hex);
-    buf_add(out, ",\"error\":");
-    buf_add_json(out, r->error);
-    buf_add(out, ",\"title\":");
-    buf_add_json(out, r->title);
-    buf_add(out, ",\"date\":");
-    buf_add_json(out, r->date);
-    buf_add(out, ",\"author\":");
-    buf_add_json(out, r->author);
-    buf_add(out, ",\"summary\":");
-    buf_add_json(out, r->summary);
-    buf_add(out, ",\"lang\":");
-    buf_add_json(out, r->lang);
+    /* String fields, null when absent; the catalogue's facts after error. */
+    const char *const strings[][2] = {{"error", r->error},   {"title", r->title},
+                                      {"date", r->date},     {"author", r->author},
+                                      {"summary", r->summary}, {"lang", r->lang}};
+    for (size_t i = 0; i < sizeof strings / sizeof *strings; i++) {
+        buf_addf(out, ",\"%s\":", strings[i][0]);
+        buf_add_json(out, strings[i][1]);
+    }
     buf_add(out, ",\"inputs\":[");
     for (size_t i = 0; i < r->ninputs; i++) {
         const manifest_input *in = &r->inputs[i];

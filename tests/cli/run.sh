@@ -4,36 +4,11 @@
 set -uo pipefail
 [ "${1:-}" = --folio ] || { echo "usage: run.sh --folio BIN" >&2; exit 2; }
 folio=$(realpath "$2")
+here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/folio-cli.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-passed=0 failed=0
-
-# expect NAME STATUS STDERR-PATTERN (grep -E; "" = stderr must be empty) -- COMMAND...
-expect() {
-    local name=$1 status=$2 pattern=$3; shift 4
-    "$@" >out.txt 2>err.txt
-    local rc=$?
-    local ok=1
-    [ "$rc" -eq "$status" ] || ok=0
-    if [ -z "$pattern" ]; then [ -s err.txt ] && ok=0
-    else grep -Eq -- "$pattern" err.txt || ok=0; fi
-    if [ $ok = 1 ]; then passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL  $name: exit $rc (expected $status), stderr:"
-        sed 's/^/    /' err.txt
-    fi
-}
-absent() {   # absent NAME FILE...: nothing written, no temporary left
-    local name=$1; shift
-    for f in "$@"; do
-        if [ -e "$f" ] || compgen -G "$f.tmp.*" >/dev/null; then
-            failed=$((failed + 1)); echo "FAIL  $name: $f (or a temporary) was left behind"; return
-        fi
-    done
-    passed=$((passed + 1))
-}
+. "$here/lib.sh"
 
 mkdir -p post/media
 cat > post/index.md <<'MD'
@@ -67,7 +42,7 @@ expect "fonts not installed" 3 "font family 'Noto Serif CJK SC' is not installed
     -- "$folio" handout post/index.md --fonts "$work/emptyfonts" -o f.pdf
 expect "missing image: warning" 0 "^post/index\.md:8:1: warning: image 'media/nope\.jpg' not found; drawing a placeholder" \
     -- "$folio" handout post/index.md -o ok.pdf
-[ -s ok.pdf ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL  ok.pdf not written"; }
+[ -s ok.pdf ] && pass || fail "ok.pdf not written"
 expect "-q silences warnings" 0 "" -- "$folio" handout post/index.md -o ok.pdf -q
 expect "--strict fails on a warning" 1 "error: image 'media/nope\.jpg' not found" -- "$folio" handout post/index.md -o strict.pdf --strict
 absent "--strict" strict.pdf
@@ -76,9 +51,9 @@ mkdir -p outdir.pdf
 expect "output is a folder" 1 "outdir\.pdf: error: cannot write output" -- "$folio" handout post/index.md -o outdir.pdf -q
 expect "unwritable folder" 1 "error: cannot write output" -- "$folio" handout post/index.md -o /proc/folio-test.pdf -q
 expect "default output name" 0 "" -- "$folio" handout post/index.md -q
-[ -s post.handout.pdf ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL  post.handout.pdf not written"; }
+[ -s post.handout.pdf ] && pass || fail "post.handout.pdf not written"
 expect "inspect" 0 "warning: image" -- "$folio" inspect post/index.md
-grep -q '"title": "测试"' out.txt && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL  inspect JSON"; }
+grep -q '"title": "测试"' out.txt && pass || fail "inspect JSON"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -49,9 +49,7 @@ py=/usr/bin/python3
 work=$(mktemp -d "${TMPDIR:-/tmp}/folio-book.XXXXXX")
 if [ "$keep" = 1 ]; then echo "keeping $work"; else trap 'rm -rf "$work"' EXIT; fi
 out=$work/book.pdf
-failed=0
-ok() { echo "ok    $*"; }
-fail() { echo "FAIL  $*"; failed=$((failed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/../check-lib.sh"
 
 # 1. Render.
 "$folio" book "${posts[@]}" -o "$out" 2>"$work/stderr"
@@ -65,21 +63,7 @@ fi
 ok "folio book exited 0 ($(stat -c %s "$out") bytes)"
 
 # 2. pdfcheck, as a handout, without a source.
-pdfcheck=$shared/tools/pdfcheck
-if [ -x "$pdfcheck" ]; then
-    "$pdfcheck" "$out" --kind handout >"$work/pdfcheck" 2>&1
-    prc=$?
-    score=$(tail -n 1 "$work/pdfcheck")
-    if [ $prc -eq 0 ]; then
-        ok "pdfcheck: $score"
-        grep '^WARN' "$work/pdfcheck" | head -20 | sed 's/^/  /'
-    else
-        fail "pdfcheck exited $prc: $score"
-        grep -v '^info\|^score:' "$work/pdfcheck" | head -40 | sed 's/^/  /'
-    fi
-else
-    echo "note  $pdfcheck not found: not run"
-fi
+check_pdfcheck "$shared/tools/pdfcheck" "$out" --kind handout
 
 # 3-6. Outline, links, rectos, metadata, read with PyMuPDF; the posts'
 # titles, dates and sections from folio inspect.

@@ -75,9 +75,7 @@ else
     trap 'rm -rf "$work"' EXIT
 fi
 out=$work/out.pdf
-failed=0
-ok() { echo "ok    $*"; }
-fail() { echo "FAIL  $*"; failed=$((failed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/../check-lib.sh"
 
 # 1. Render.
 "$folio" "$kind" "$source" -o "$out" "${extra[@]}" 2>"$work/stderr1"
@@ -104,21 +102,7 @@ else
 fi
 
 # 3. pdfcheck.
-pdfcheck=${shared:+$shared/tools/pdfcheck}
-if [ -n "$pdfcheck" ] && [ -x "$pdfcheck" ]; then
-    "$pdfcheck" "$out" --source "$source" --kind "$kind" >"$work/pdfcheck" 2>&1
-    prc=$?
-    score=$(tail -n 1 "$work/pdfcheck")
-    if [ $prc -eq 0 ]; then
-        ok "pdfcheck: $score"
-        grep '^WARN' "$work/pdfcheck" | head -20 | sed 's/^/  /'
-    else
-        fail "pdfcheck exited $prc: $score"
-        grep -v '^info\|^score:' "$work/pdfcheck" | head -40 | sed 's/^/  /'
-    fi
-else
-    echo "note  pdfcheck not found under '${shared:-<no shared folder>}': not run"
-fi
+check_pdfcheck "${shared:+$shared/tools/pdfcheck}" "$out" --source "$source" --kind "$kind"
 
 # 4-5. Outline entries and image draws, read with PyMuPDF.
 if facts=$("$py" - "$out" <<'EOF' 2>&1

@@ -42,9 +42,7 @@ py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 work=$(mktemp -d "${TMPDIR:-/tmp}/folio-print.XXXXXX")
 if [ "$keep" = 1 ]; then echo "keeping $work"; else trap 'rm -rf "$work"' EXIT; fi
-failed=0
-ok() { echo "ok    $*"; }
-fail() { echo "FAIL  $*"; failed=$((failed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/../check-lib.sh"
 out=$work/booklet.pdf
 
 # 1. Render the booklet and the plain A5 handout.
@@ -146,16 +144,7 @@ else
 fi
 
 # 5. pdfcheck.
-pdfcheck=$shared/tools/pdfcheck
-if [ -x "$pdfcheck" ]; then
-    "$pdfcheck" "$out" --source "$source" --kind handout >"$work/pdfcheck" 2>&1
-    prc=$?
-    if [ $prc -eq 0 ]; then ok "pdfcheck: $(tail -n 1 "$work/pdfcheck")"
-    else fail "pdfcheck exited $prc"; grep -v '^info' "$work/pdfcheck" | head -30 | sed 's/^/  /'; fi
-    grep '^WARN' "$work/pdfcheck" | head -10 | sed 's/^/  /'
-else
-    echo "note  no pdfcheck in $shared/tools: not run"
-fi
+check_pdfcheck "$shared/tools/pdfcheck" "$out" --source "$source" --kind handout
 
 # 6. Determinism.
 "$folio" handout "$source" --impose saddle "${extra[@]}" -o "$work/again.pdf" 2>/dev/null

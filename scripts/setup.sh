@@ -16,10 +16,11 @@ build_pkgs=(
 # Symbola for emoji and symbols that posts use as bullets.
 font_pkgs=( fonts-noto-cjk fonts-noto-core fonts-noto-mono fonts-symbola )
 # pdfcheck (python3-fitz, python3-yaml, cmark, qpdf), PDF inspection
-# (poppler-utils), QR decoding (zbar-tools), sanitizers and fuzzing (clang),
-# valgrind, strace for the no-escape tests.
+# (poppler-utils), image checks in the theme and catalogue tests
+# (python3-pil: python3-fitz does not pull it in), QR decoding (zbar-tools),
+# sanitizers and fuzzing (clang), valgrind, strace for the no-escape tests.
 test_pkgs=(
-  python3 python3-fitz python3-yaml cmark qpdf poppler-utils zbar-tools
+  python3 python3-fitz python3-yaml python3-pil cmark qpdf poppler-utils zbar-tools
   clang libclang-rt-14-dev valgrind strace
 )
 

@@ -12,7 +12,9 @@
 #include "style/fonts.h"
 
 #include <fontconfig/fontconfig.h>
+#include <hb.h>
 #include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
 #include <pango/pangofc-fontmap.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,136 @@ static const char *package_for(const char *family)
     if (strncmp(family, "Noto", 4) == 0) return "fonts-noto-core";
     if (strncmp(family, "DejaVu", 6) == 0) return "fonts-dejavu-core";
     return NULL;
+}
+
+/* Exported by libpangocairo (G_DEFINE_TYPE) but not declared in its
+ * headers: the class of every font folio's font map creates. */
+GType pango_cairo_fc_font_get_type(void);
+
+typedef void (*glyph_extents_fn)(PangoFont *, PangoGlyph, PangoRectangle *, PangoRectangle *);
+static glyph_extents_fn pangocairo_glyph_extents;
+
+/* Pango 1.50 measures every line it lays out: pango_layout_check_lines
+ * ends in pango_layout_get_size, and a line caches its ink and logical
+ * extents together, so every glyph of every line is asked for both.
+ * pangocairo answers through cairo_scaled_font_glyph_extents, and for a
+ * CFF face FreeType then loads and scales the outline (about 60 000
+ * instructions per CJK glyph, most of it clearing the CFF engine's state)
+ * once per glyph and size; Pango's 256-entry cache in front of it is too
+ * small for CJK text.  HarfBuzz, which already shaped the text at the
+ * same scale in Pango units, gives the same rectangles without FreeType:
+ * the advance from hmtx and the outline's control box from its own CFF /
+ * glyf reader.  The logical rectangle's height is the font's, the same for
+ * every glyph (pangocairo returns it for PANGO_GLYPH_EMPTY).
+ *
+ * What still goes to pangocairo: empty and unknown glyphs (hex boxes),
+ * and faces fontconfig asks to embolden or slant (cairo changes their
+ * outlines; HarfBuzz would not know).  folio never sets a vertical
+ * gravity, whose advance this would not be.  Ink boxes may differ from
+ * cairo's by FreeType's 1/64 pt rounding; folio's layout uses logical
+ * rectangles only.  Measured in docs/performance.md ("Third round"). */
+typedef struct {
+    PangoGlyph glyph; /* 0 marks a free slot; glyphs are stored + 1 */
+    PangoRectangle ink;
+    int advance;
+} extents_slot;
+
+/* Per font, attached as qdata: what pangocairo's cache would have held,
+ * for every glyph rather than 256. */
+typedef struct {
+    bool synthesized;
+    PangoRectangle logical; /* the font's; width 0 */
+    size_t n, cap;          /* cap a power of two */
+    extents_slot *slots;
+} extents_cache;
+
+static void extents_cache_free(void *p)
+{
+    extents_cache *c = p;
+    free(c->slots);
+    free(c);
+}
+
+static extents_cache *extents_cache_of(PangoFont *font)
+{
+    static GQuark q;
+    if (!q) q = g_quark_from_static_string("folio-glyph-extents");
+    extents_cache *c = g_object_get_qdata(G_OBJECT(font), q);
+    if (c) return c;
+    c = mem_calloc(1, sizeof *c);
+    FcPattern *pat = pango_fc_font_get_pattern(PANGO_FC_FONT(font));
+    FcBool b = FcFalse;
+    FcMatrix *m;
+    c->synthesized = !pat || (FcPatternGetBool(pat, FC_EMBOLDEN, 0, &b) == FcResultMatch && b) ||
+                     FcPatternGetMatrix(pat, FC_MATRIX, 0, &m) == FcResultMatch;
+    pangocairo_glyph_extents(font, PANGO_GLYPH_EMPTY, NULL, &c->logical);
+    c->cap = 256;
+    c->slots = mem_calloc(c->cap, sizeof *c->slots);
+    g_object_set_qdata_full(G_OBJECT(font), q, c, extents_cache_free);
+    return c;
+}
+
+static extents_slot *extents_slot_for(extents_cache *c, PangoGlyph glyph, bool *fresh)
+{
+    if (2 * (c->n + 1) > c->cap) {
+        size_t cap = c->cap * 2;
+        extents_slot *slots = mem_calloc(cap, sizeof *slots);
+        for (size_t i = 0; i < c->cap; i++) {
+            if (!c->slots[i].glyph) continue;
+            size_t j = (c->slots[i].glyph * 2654435761u) & (cap - 1);
+            while (slots[j].glyph) j = (j + 1) & (cap - 1);
+            slots[j] = c->slots[i];
+        }
+        free(c->slots);
+        c->slots = slots;
+        c->cap = cap;
+    }
+    size_t j = ((glyph + 1) * 2654435761u) & (c->cap - 1);
+    while (c->slots[j].glyph && c->slots[j].glyph != glyph + 1) j = (j + 1) & (c->cap - 1);
+    *fresh = !c->slots[j].glyph;
+    return &c->slots[j];
+}
+
+static void hb_glyph_extents(PangoFont *font, PangoGlyph glyph,
+                             PangoRectangle *ink, PangoRectangle *logical)
+{
+    hb_font_t *hb;
+    extents_cache *c;
+    if (glyph == PANGO_GLYPH_EMPTY || (glyph & PANGO_GLYPH_UNKNOWN_FLAG) ||
+        !(hb = pango_font_get_hb_font(font)) || (c = extents_cache_of(font))->synthesized) {
+        pangocairo_glyph_extents(font, glyph, ink, logical);
+        return;
+    }
+    bool fresh;
+    extents_slot *e = extents_slot_for(c, glyph, &fresh);
+    if (fresh) {
+        hb_glyph_extents_t x;
+        if (!hb_font_get_glyph_extents(hb, glyph, &x)) {
+            pangocairo_glyph_extents(font, glyph, ink, logical);
+            return;
+        }
+        *e = (extents_slot){glyph + 1, {x.x_bearing, -x.y_bearing, x.width, -x.height},
+                            hb_font_get_glyph_h_advance(hb, glyph)};
+        c->n++;
+    }
+    if (ink) *ink = e->ink;
+    if (logical) {
+        *logical = c->logical;
+        logical->width = e->advance;
+    }
+}
+
+static void install_hb_extents(void)
+{
+    static gsize done;
+    if (!g_once_init_enter(&done)) return;
+    PangoFontClass *k = g_type_class_ref(pango_cairo_fc_font_get_type());
+    if (k->get_glyph_extents != hb_glyph_extents) {
+        pangocairo_glyph_extents = k->get_glyph_extents;
+        k->get_glyph_extents = hb_glyph_extents;
+    }
+    /* The class stays referenced: the vfunc must outlive every font. */
+    g_once_init_leave(&done, 1);
 }
 
 fontset *fontset_new(const char *dir, diag_list *dl)
@@ -68,6 +200,7 @@ fontset *fontset_new(const char *dir, diag_list *dl)
      * fontconfig for the default. */
     FcConfigSetCurrent(config);
     fs->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    install_hb_extents();
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fs->map), config);
     return fs;
 }

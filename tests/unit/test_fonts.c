@@ -1,0 +1,118 @@
+/* fonts: the glyph extents folio's font map answers Pango with
+ * (style/fonts.c) must be cairo's: the same logical rectangle (the font's
+ * height, the glyph's advance) and the same ink box up to FreeType's
+ * 1/64 pt rounding, for CJK and Latin faces, regular and bold, and for
+ * more glyphs than Pango's own 256-entry cache holds. */
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "check.h"
+#include "config.h"
+#include "style/fonts.h"
+
+static fontset *fs;
+static PangoContext *ctx;
+
+/* Pango units per 1/64 pt, plus one for rounding twice. */
+#define INK_SLACK (PANGO_SCALE / 64 + 1)
+
+static int close_to(int a, int b, int slack) { return abs(a - b) <= slack; }
+
+/* Every glyph of text shaped with font: ours against cairo's.  Returns how
+ * many distinct glyphs were compared. */
+static int compare(const char *family, int weight, double size_pt, const char *text)
+{
+    PangoFontDescription *d = pango_font_description_new();
+    pango_font_description_set_family(d, family);
+    pango_font_description_set_weight(d, (PangoWeight)weight);
+    pango_font_description_set_size(d, (int)(size_pt * PANGO_SCALE));
+    PangoFont *font = pango_font_map_load_font(pango_context_get_font_map(ctx), ctx, d);
+    pango_font_description_free(d);
+    CHECK(font != NULL);
+    if (!font) return 0;
+
+    PangoGlyphString *gs = pango_glyph_string_new();
+    PangoAnalysis an = {0};
+    an.font = font;
+    an.language = pango_language_from_string("zh-cn");
+    pango_shape(text, (int)strlen(text), &an, gs);
+
+    cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
+    cairo_font_extents_t fe;
+    cairo_scaled_font_extents(sf, &fe);
+    int ok_logical = 0, ok_ink = 0, ok_again = 0, n = 0;
+    for (int i = 0; i < gs->num_glyphs; i++) {
+        PangoGlyph g = gs->glyphs[i].glyph;
+        if (g & PANGO_GLYPH_UNKNOWN_FLAG) continue;
+        PangoRectangle ink, log, ink2, log2;
+        pango_font_get_glyph_extents(font, g, &ink, &log);
+        cairo_glyph_t cg = {g, 0, 0};
+        cairo_text_extents_t te;
+        cairo_scaled_font_glyph_extents(sf, &cg, 1, &te);
+        n++;
+        ok_logical += close_to(log.width, pango_units_from_double(te.x_advance), 1) &&
+                      log.x == 0 && log.y == -pango_units_from_double(fe.ascent) &&
+                      log.height == pango_units_from_double(fe.ascent + fe.descent);
+        ok_ink += close_to(ink.x, pango_units_from_double(te.x_bearing), INK_SLACK) &&
+                  close_to(ink.y, pango_units_from_double(te.y_bearing), INK_SLACK) &&
+                  close_to(ink.width, pango_units_from_double(te.width), 2 * INK_SLACK) &&
+                  close_to(ink.height, pango_units_from_double(te.height), 2 * INK_SLACK);
+        /* A second question, after the cache has grown, gets the same answer. */
+        pango_font_get_glyph_extents(font, g, &ink2, NULL);
+        pango_font_get_glyph_extents(font, g, NULL, &log2);
+        ok_again += !memcmp(&ink, &ink2, sizeof ink) && !memcmp(&log, &log2, sizeof log);
+    }
+    CHECK_INT(ok_logical, n);
+    CHECK_INT(ok_ink, n);
+    CHECK_INT(ok_again, n);
+
+    /* The empty glyph keeps pangocairo's answer: no ink, the font's height. */
+    PangoRectangle ink, log;
+    pango_font_get_glyph_extents(font, PANGO_GLYPH_EMPTY, &ink, &log);
+    CHECK(ink.width == 0 && ink.height == 0 && log.width == 0 &&
+          log.height == pango_units_from_double(fe.ascent + fe.descent));
+
+    pango_glyph_string_free(gs);
+    g_object_unref(font);
+    return n;
+}
+
+/* Over 256 distinct ideographs, so that the extents cache grows past its
+ * first size and rehashes. */
+static char *many_ideographs(int count)
+{
+    char *s = malloc((size_t)count * 3 + 1), *p = s;
+    for (int i = 0; i < count; i++) {
+        unsigned cp = 0x4E00 + (unsigned)i * 7;
+        *p++ = (char)(0xE0 | (cp >> 12));
+        *p++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *p++ = (char)(0x80 | (cp & 0x3F));
+    }
+    *p = 0;
+    return s;
+}
+
+TEST_MAIN({
+    diag_list *dl = diag_list_new();
+    fs = fontset_new(FOLIO_SOURCE_DIR "/fonts", dl);
+    CHECK(fs != NULL);
+    if (fs) {
+        ctx = fontset_context(fs, "zh-Hans");
+        char *han = many_ideographs(400);
+        const char *mixed =
+            "开场致辞：DPU 技术沙龙，第 3 期（北京）——“数据处理单元”。Quick brown fox, 0.5%!";
+        CHECK(compare("Noto Serif CJK SC", 400, 10.5, han) >= 390);
+        CHECK(compare("Noto Sans CJK SC", 700, 24, han) >= 390);
+        CHECK(compare("Noto Serif CJK SC", 400, 10.5, mixed) > 40);
+        CHECK(compare("Noto Serif", 400, 10.5, "Typesetting fi ffl Quick brown fox, 0.5%!") > 30);
+        CHECK(compare("Noto Serif", 700, 17, "Bold headings: Ärger über Öl") > 20);
+        CHECK(compare("Noto Sans Mono", 400, 9, "int main(void) { return 0; }") > 20);
+        free(han);
+        g_object_unref(ctx);
+        fontset_free(fs);
+    }
+    diag_list_free(dl);
+})

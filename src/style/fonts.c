@@ -178,8 +178,13 @@ fontset *fontset_new(const char *dir, diag_list *dl)
                  "font configuration not found; pass --fonts DIR or reinstall folio");
         return NULL;
     }
+    /* fontconfig resolves a relative file name against its own
+     * configuration folder, not the current one. */
+    char *abs = realpath(conf, NULL);
     FcConfig *config = FcConfigCreate();
-    if (!FcConfigParseAndLoad(config, (const FcChar8 *)conf, FcTrue)) {
+    FcBool parsed = FcConfigParseAndLoad(config, (const FcChar8 *)(abs ? abs : conf), FcTrue);
+    free(abs);
+    if (!parsed) {
         diag_add(dl, DIAG_ERROR, conf, 0, 0, "font configuration could not be parsed");
         FcConfigDestroy(config);
         return NULL;

@@ -36,6 +36,11 @@ expect "bad front matter" 1 "^bad\.md:[0-9]+:[0-9]+: error: front matter" -- "$f
 absent "bad front matter" bad.pdf
 expect "no fonts folder" 3 "font configuration not found" -- "$folio" handout post/index.md --fonts "$work/nofonts" -o f.pdf
 absent "no fonts folder" f.pdf
+# A relative --fonts is relative to the current folder (fontconfig alone
+# would look for it in its own configuration folder).
+ln -s "$here/../../fonts" relfonts
+expect "relative fonts folder" 0 "" -- "$folio" handout post/index.md --fonts relfonts -o rel.pdf -q
+[ -s rel.pdf ] && pass || fail "relative fonts folder: nothing written"
 mkdir -p emptyfonts
 printf '<?xml version="1.0"?>\n<fontconfig></fontconfig>\n' > emptyfonts/fonts.conf
 expect "fonts not installed" 3 "font family 'Noto Serif CJK SC' is not installed; install it with 'apt-get install fonts-noto-cjk'" \

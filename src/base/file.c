@@ -313,6 +313,24 @@ char *file_join(const char *dir, const char *name)
     return buf_detach(&j);
 }
 
+bool file_mkdirs(const char *path)
+{
+    char *p = mem_strdup(path);
+    bool ok = true;
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s) continue;
+        char c = *s;
+        *s = 0;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) ok = false;
+        *s = c;
+        if (!c || !ok) break;
+    }
+    struct stat st;
+    ok = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    free(p);
+    return ok;
+}
+
 char *file_realpath(const char *path)
 {
     if (!path) return NULL;

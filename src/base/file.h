@@ -44,6 +44,9 @@ char *file_dirname(const char *path);
 /* dir + "/" + name as a new string (no doubled slash; just name when dir
  * is NULL or empty). */
 char *file_join(const char *dir, const char *name);
+/* Makes the folder path and its missing parents (mode 0777 less the
+ * umask); true when path is a folder afterwards. */
+bool file_mkdirs(const char *path);
 /* Canonical absolute form of an existing path, new string, or NULL. */
 char *file_realpath(const char *path);
 

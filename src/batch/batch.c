@@ -92,24 +92,6 @@ static char *output_rel(const discover_post *p, const char *kind)
     return buf_detach(&b);
 }
 
-static bool mkdir_p(const char *path)
-{
-    char *p = mem_strdup(path);
-    bool ok = true;
-    for (char *s = p + 1;; s++) {
-        if (*s != '/' && *s) continue;
-        char c = *s;
-        *s = 0;
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) ok = false;
-        *s = c;
-        if (!c || !ok) break;
-    }
-    struct stat st;
-    ok = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-    free(p);
-    return ok;
-}
-
 /* Removes dest.tmp.XXXXXX files (file_out's temporaries) beside dest. */
 static void remove_temps(const char *dest)
 {
@@ -552,7 +534,7 @@ int batch_run(const batch_opts *o, diag_list *dl)
         themefile_cache_free(o->themes);
         return PIPELINE_USAGE;
     }
-    if (!mkdir_p(o->outdir)) {
+    if (!file_mkdirs(o->outdir)) {
         diag_add(dl, DIAG_ERROR, o->outdir, 0, 0, "cannot create the output folder: %s",
                  strerror(errno));
         discover_free(posts);
@@ -625,7 +607,7 @@ int batch_run(const batch_opts *o, diag_list *dl)
             while (!stop && next < s.ntodo && pool_has_idle(pl)) {
                 const discover_post *p = s.todo[next];
                 char *dir = file_join(o->outdir, p->out_dir);
-                mkdir_p(dir);
+                file_mkdirs(dir);
                 free(dir);
                 if (!pool_submit(pl, next, dl)) {
                     stop = true;
@@ -766,7 +748,7 @@ int batch_catalogue_run(const char *manifest_path, const batch_opts *o, diag_lis
         status = PIPELINE_FAILED;
     } else if (!manifest_read(m, manifest_path, dl)) {
         status = PIPELINE_FAILED;
-    } else if (!mkdir_p(o->outdir)) {
+    } else if (!file_mkdirs(o->outdir)) {
         diag_add(dl, DIAG_ERROR, o->outdir, 0, 0, "cannot create the output folder: %s",
                  strerror(errno));
         status = PIPELINE_SETUP;

@@ -57,6 +57,18 @@ expect "output is a folder" 1 "outdir\.pdf: error: cannot write output" -- "$fol
 expect "unwritable folder" 1 "error: cannot write output" -- "$folio" handout post/index.md -o /proc/folio-test.pdf -q
 expect "default output name" 0 "" -- "$folio" handout post/index.md -q
 [ -s post.handout.pdf ] && pass || fail "post.handout.pdf not written"
+# render: both formats from one process, the same bytes as the two commands.
+expect "render" 0 "" -- "$folio" render post/index.md -o both/deeper -q
+expect "slides for render" 0 "" -- "$folio" slides post/index.md -o post.slides.pdf -q
+cmp -s both/deeper/post.handout.pdf post.handout.pdf && pass || fail "render: handout differs from folio handout"
+cmp -s both/deeper/post.slides.pdf post.slides.pdf && pass || fail "render: slides differ from folio slides"
+expect "render: default folder" 0 "" -- "$folio" render post/index.md -q
+expect "render: --strict fails both" 1 "error: image 'media/nope\.jpg' not found" -- "$folio" render post/index.md -o strictboth --strict
+absent "render --strict" strictboth/post.handout.pdf strictboth/post.slides.pdf
+expect "render: missing post" 1 "nope\.md: error: cannot read" -- "$folio" render nope.md -o never
+[ -e never ] && fail "render: folder made for a missing post" || pass
+expect "render: output under a file" 3 "ok\.pdf/x: error: cannot make the output folder" -- "$folio" render post/index.md -o ok.pdf/x -q
+expect "render: no printing options" 2 "render writes the plain handout and slides" -- "$folio" render post/index.md --impose saddle
 expect "inspect" 0 "warning: image" -- "$folio" inspect post/index.md
 grep -q '"title": "测试"' out.txt && pass || fail "inspect JSON"
 

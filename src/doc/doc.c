@@ -511,6 +511,54 @@ static void dump(const doc *d, const diag_list *dl, bool with_diags, buf *b,
     buf_add(b, "\n}\n");
 }
 
+static void text_line(buf *out, const char *s, size_t len)
+{
+    if (!s || !len) return;
+    buf_addn(out, s, len);
+    buf_addc(out, '\n');
+}
+
+static void str_line(buf *out, const char *s)
+{
+    if (s) text_line(out, s, strlen(s));
+}
+
+static void collect_block(const doc_block *b, buf *out, int depth)
+{
+    text_line(out, b->text.s, b->text.len);
+    str_line(out, b->info);
+    for (size_t i = 0; i < b->text.nspans; i++) str_line(out, b->text.spans[i].href);
+    if (depth < DOC_MAX_DEPTH + 2)
+        for (const doc_block *c = b->child; c; c = c->next) collect_block(c, out, depth + 1);
+}
+
+void doc_collect_text(const doc *d, buf *out)
+{
+    const doc_meta *m = doc_get_meta(d);
+    str_line(out, m->title);
+    str_line(out, m->date);
+    str_line(out, m->author);
+    str_line(out, m->summary);
+    for (size_t i = 0; i < m->ntags; i++) str_line(out, m->tags[i]);
+    for (size_t i = 0; i < m->ncategories; i++) str_line(out, m->categories[i]);
+    for (size_t i = 0; i < m->nspeakers; i++) {
+        str_line(out, m->speakers[i].name);
+        str_line(out, m->speakers[i].role);
+    }
+    for (size_t i = 0; i < doc_nblocks(d); i++) collect_block(doc_block_at(d, i), out, 0);
+    for (size_t i = 0; i < doc_nimages(d); i++) {
+        str_line(out, doc_image_at(d, i)->alt);
+        str_line(out, doc_image_at(d, i)->caption);
+        str_line(out, doc_image_at(d, i)->src);
+    }
+    for (size_t i = 0; i < doc_nsections(d); i++) {
+        const doc_section *s = doc_section_at(d, i);
+        str_line(out, s->title);
+        str_line(out, s->speaker);
+        str_line(out, s->role);
+    }
+}
+
 void doc_dump_json(const doc *d, buf *out, bool absolute)
 {
     dump(d, NULL, false, out, absolute);

@@ -162,6 +162,12 @@ const int *doc_intro_images(const doc *d, size_t *n);
  * in order of appearance; borrowed. */
 const char *const *doc_links(const doc *d, size_t *n);
 
+/* Appends every string of the post that layout may draw, each followed by
+ * a newline: the front matter's fields, the blocks' text (nested ones
+ * too), image alt text and captions, link targets, section titles and
+ * speakers.  What the font set checks for coverage (fonts.h). */
+void doc_collect_text(const doc *d, buf *out);
+
 /* Appends the model as stable, indented JSON (fields in fixed order, no
  * pointers, no absolute paths unless absolute is true). */
 void doc_dump_json(const doc *d, buf *out, bool absolute);

@@ -668,3 +668,33 @@ void blocks_logo(blocks_ctx *bc, page *pg, int x, int y, int w, int h, bool righ
     }
     page_add_image(pg, bc->th->logo, &info, right ? x + w - lw : x, y, lw, lh, FIT_CONTAIN, 0.5);
 }
+
+PangoContext *blocks_context(fontset *fs, const doc *d, const theme *th)
+{
+    const char *lang = doc_get_meta(d)->lang;
+    buf text = BUF_INIT, cjk = BUF_INIT, other = BUF_INIT;
+    doc_collect_text(d, &text);
+    if (th->footer) buf_add(&text, th->footer);
+    bool cjk_lang = text_lang_is_cjk(lang);
+    for (size_t i = 0; i < text.len;) {
+        size_t adv;
+        uint32_t cp = utf8_decode(text.s + i, text.len - i, &adv);
+        if (!adv) adv = 1;
+        /* Spaces join either kind of run (text.c): both must have them. */
+        if (utf8_is_space(cp) || !text_is_cjk_char(cp, cjk_lang)) buf_addn(&other, text.s + i, adv);
+        if (utf8_is_space(cp) || text_is_cjk_char(cp, cjk_lang)) buf_addn(&cjk, text.s + i, adv);
+        i += adv;
+    }
+    char *body = text_cjk_family(th->body.cjk, lang), *heading = text_cjk_family(th->heading.cjk, lang);
+    const char *cjk_fams[] = {body, heading, th->mono_cjk};
+    const char *latin_fams[] = {th->body.latin ? th->body.latin : body,
+                                th->heading.latin ? th->heading.latin : heading, th->mono};
+    bool core = fontset_core_covers(fs, cjk_fams, 3, cjk.s, cjk.len) &&
+                fontset_core_covers(fs, latin_fams, 3, other.s, other.len);
+    free(body);
+    free(heading);
+    buf_free(&text);
+    buf_free(&cjk);
+    buf_free(&other);
+    return core ? fontset_context_core(fs, lang) : fontset_context(fs, lang);
+}

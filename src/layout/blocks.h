@@ -12,6 +12,7 @@
 #include "base/diag.h"
 #include "doc/doc.h"
 #include "layout/flow.h"
+#include "style/fonts.h"
 #include "style/theme.h"
 
 typedef struct blocks_ctx {
@@ -26,6 +27,13 @@ typedef struct blocks_ctx {
     theme_rgba color;     /* body text colour */
     char *missing;        /* characters no font could draw (accumulated; owned) */
 } blocks_ctx;
+
+/* The Pango context for laying out d with th: over the core faces
+ * (fontset_context_core()) when every character of the post and of the
+ * theme's footer is drawn by every face it can be set in (CJK characters
+ * by the CJK families, the rest by the Latin and mono ones), so that
+ * nothing falls back; else over the whole font set.  New reference. */
+PangoContext *blocks_context(fontset *fs, const doc *d, const theme *th);
 
 /* What every text style takes from the theme (faces, colours, the CJK
  * rules) for text in language lang (NULL: Chinese), at the body size, left

@@ -184,7 +184,7 @@ static void init_ctx(blocks_ctx *bc, const doc *d, const theme *th, fontset *fs,
     memset(bc, 0, sizeof *bc);
     bc->d = d;
     bc->th = th;
-    bc->pc = fontset_context(fs, doc_get_meta(d)->lang);
+    bc->pc = blocks_context(fs, d, th);
     bc->dl = dl;
     bc->body_size = th->size_body;
     bc->photo_max = 0.5;

@@ -474,7 +474,7 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
     blocks_ctx bc = {0};
     bc.d = d;
     bc.th = th;
-    bc.pc = fontset_context(fs, meta->lang);
+    bc.pc = blocks_context(fs, d, th);
     bc.dl = dl;
     bc.body_size = th->size_body;
     bc.photo_max = 0.5;

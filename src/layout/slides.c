@@ -559,7 +559,6 @@ static void number_slides(deck *k, pageset *ps)
 pageset *slides_layout(const doc *d, const theme *th_in, fontset *fs, const slides_opts *opts,
                        diag_list *dl)
 {
-    const doc_meta *meta = doc_get_meta(d);
     /* The body text of slides goes through the same blocks code as the
      * handout, which reads the theme's body colours: give it a view of the
      * theme with the slide palette in those places (dark slides keep dark
@@ -584,7 +583,7 @@ pageset *slides_layout(const doc *d, const theme *th_in, fontset *fs, const slid
     k.margin = th->slide_margin;
     k.bc.d = d;
     k.bc.th = th;
-    k.bc.pc = fontset_context(fs, meta->lang);
+    k.bc.pc = blocks_context(fs, d, th);
     k.bc.dl = dl;
     k.bc.body_size = th->slide_size_body;
     k.bc.photo_max = 0.9;

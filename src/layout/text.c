@@ -42,7 +42,7 @@ struct text_block {
 /* Characters set in the CJK face and counted as CJK for spacing and
  * justification.  In Chinese text the quotes, dashes, ellipsis and middle
  * dot are full-width marks (their narrow Latin forms look broken there). */
-static bool is_cjk_char(uint32_t cp, bool cjk_lang)
+bool text_is_cjk_char(uint32_t cp, bool cjk_lang)
 {
     if (utf8_is_wide(cp) || utf8_is_cjk_punct(cp)) return true;
     if (cjk_lang) {
@@ -59,7 +59,7 @@ static bool is_cjk_char(uint32_t cp, bool cjk_lang)
 static bool is_ideo(uint32_t cp) { return utf8_is_han(cp) || utf8_is_kana(cp); }
 static bool is_alnum_latin(uint32_t cp) { return utf8_is_latin(cp) || utf8_is_digit(cp); }
 
-static bool lang_is_cjk(const char *lang)
+bool text_lang_is_cjk(const char *lang)
 {
     return !lang || !strncmp(lang, "zh", 2) || !strncmp(lang, "ja", 2) ||
            !strncmp(lang, "ko", 2);
@@ -95,7 +95,7 @@ static void each_script_run(const char *s, size_t start, size_t end, bool cjk_la
         uint32_t cp = utf8_decode(s + i, end - i, &adv);
         /* Spaces join whatever run they are in: a space between two Latin
          * words stays in the Latin face. */
-        int c = utf8_is_space(cp) ? cur : (int)is_cjk_char(cp, cjk_lang);
+        int c = utf8_is_space(cp) ? cur : (int)text_is_cjk_char(cp, cjk_lang);
         if (cur == -1) cur = c;
         if (c != cur && c != -1) {
             if (cur != -1) f(al, st, run, i, cur);
@@ -277,7 +277,7 @@ static PangoAttrList *build_attrs(text_block *tb, const char *s, size_t len,
                                   const doc_span *spans, size_t nspans)
 {
     const text_style *st = &tb->st;
-    bool cjk_lang = lang_is_cjk(st->lang);
+    bool cjk_lang = text_lang_is_cjk(st->lang);
     PangoAttrList *al = pango_attr_list_new();
 
     /* Latin face on narrow runs, first, so span attributes override it. */
@@ -415,7 +415,7 @@ static int line_natural_width(PangoLayoutLine *line)
 
 static void justify_line(text_block *tb, PangoLayoutLine *line, int avail)
 {
-    bool cjk_lang = lang_is_cjk(tb->st.lang);
+    bool cjk_lang = text_lang_is_cjk(tb->st.lang);
     cluster *cl;
     size_t n = line_clusters(tb, line, &cl);
     /* Trailing spaces do not count as content (Pango zeroes the final one). */
@@ -454,12 +454,12 @@ static void justify_line(text_block *tb, PangoLayoutLine *line, int avail)
         if (utf8_is_space(c) && k > 0 && k + 1 < n) {
             size_t a2;
             uint32_t before = utf8_decode_prev(tb->text, cl[k].start, &a2);
-            boundary = (is_cjk_char(before, cjk_lang) && !is_cjk_char(d, cjk_lang)) ||
-                       (!is_cjk_char(before, cjk_lang) && is_cjk_char(d, cjk_lang));
+            boundary = (text_is_cjk_char(before, cjk_lang) && !text_is_cjk_char(d, cjk_lang)) ||
+                       (!text_is_cjk_char(before, cjk_lang) && text_is_cjk_char(d, cjk_lang));
         }
         if (boundary) kd = 0, ncjk++;
         else if (utf8_is_space(c)) kd = 1, nspace++;
-        else if (is_cjk_char(c, cjk_lang) || is_cjk_char(d, cjk_lang)) kd = 0, ncjk++;
+        else if (text_is_cjk_char(c, cjk_lang) || text_is_cjk_char(d, cjk_lang)) kd = 0, ncjk++;
         else if (is_alnum_latin(c) && is_alnum_latin(d)) kd = 2, nlatin++;
         else continue;
         gaps[ngaps] = k;
@@ -573,7 +573,7 @@ static char *add_break_points(const char *s, size_t len, size_t **map, size_t *o
  * ("Noto Serif CJK SC"); Traditional Chinese and Japanese posts get the
  * sibling face of the same collection, so that the PDF names the right
  * face and HarfBuzz picks the right glyph forms (docs/cjk.md §2). */
-static char *cjk_family(const char *family, const char *lang)
+char *text_cjk_family(const char *family, const char *lang)
 {
     size_t n = strlen(family);
     const char *region = NULL;
@@ -687,7 +687,7 @@ text_block *text_block_new(PangoContext *ctx, const char *src, size_t srclen,
     PangoLayout *layout = pango_layout_new(ctx);
     tb->layout = layout;
     PangoFontDescription *fd = pango_font_description_new();
-    char *family = cjk_family(st->font.cjk, st->lang);
+    char *family = text_cjk_family(st->font.cjk, st->lang);
     pango_font_description_set_family(fd, family);
     free(family);
     pango_font_description_set_absolute_size(fd, st->size);
@@ -730,7 +730,7 @@ text_block *text_block_new(PangoContext *ctx, const char *src, size_t srclen,
      * em each; a paragraph that still ends alone keeps the first result. */
     int lay_w = width;
     pango_layout_set_width(layout, lay_w);
-    if (st->align == TEXT_JUSTIFY && lang_is_cjk(st->lang) && !st->plain) {
+    if (st->align == TEXT_JUSTIFY && text_lang_is_cjk(st->lang) && !st->plain) {
         for (int attempt = 0; attempt < 3; attempt++) {
             int n = pango_layout_get_line_count(layout);
             if (n < 2) break;
@@ -760,7 +760,7 @@ text_block *text_block_new(PangoContext *ctx, const char *src, size_t srclen,
         size_t end = (size_t)line->start_index + (size_t)line->length;
         bool hard_break = end < len && s[end] == '\n';
         bool last = i == tb->nlines - 1 || hard_break;
-        if (st->align == TEXT_JUSTIFY && lang_is_cjk(st->lang) && !st->plain)
+        if (st->align == TEXT_JUSTIFY && text_lang_is_cjk(st->lang) && !st->plain)
             trim_line_edges(tb, line, !last);
         if (st->align == TEXT_JUSTIFY && !last && !st->plain) justify_line(tb, line, width - indent);
         int w = line_natural_width(line);

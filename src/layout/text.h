@@ -65,6 +65,18 @@ typedef struct text_link {
 
 typedef struct text_block text_block;
 
+/* Whether cp is set in the CJK face (and spaced and justified as CJK):
+ * wide characters and CJK punctuation, and in a CJK-language post the
+ * quotes, dashes, ellipsis and middle dot as well.  Everything else is set
+ * in the Latin face of the pair. */
+bool text_is_cjk_char(uint32_t cp, bool cjk_lang);
+/* Whether lang (a BCP 47 tag, NULL = Chinese) is Chinese, Japanese or
+ * Korean. */
+bool text_lang_is_cjk(const char *lang);
+/* The CJK family text of lang is set in: the theme's Simplified face, or
+ * its Traditional or Japanese sibling.  New string. */
+char *text_cjk_family(const char *family, const char *lang);
+
 /* Shapes and breaks s[0..len) with spans at width (Pango units).
  * Returns a new block owned by the caller; free with text_block_free(). */
 text_block *text_block_new(PangoContext *ctx, const char *s, size_t len,

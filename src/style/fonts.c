@@ -20,12 +20,24 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/buf.h"
 #include "base/mem.h"
+#include "base/utf8.h"
+
+/* The characters a list of families draws in the core configuration. */
+typedef struct coverage {
+    char *key;          /* the families, each followed by '\n' */
+    FcCharSet *chars;   /* NULL: some family is not among the core faces */
+} coverage;
 
 struct fontset {
     char *dir;
-    FcConfig *config;
+    FcConfig *config;   /* fonts.conf: every face folio may fall back to */
     PangoFontMap *map;
+    FcConfig *core_config; /* core.conf, NULL when absent */
+    PangoFontMap *core_map;
+    coverage *covers;
+    size_t ncovers, covercap;
 };
 
 /* Which Debian package provides a family, for the error message. */
@@ -168,6 +180,37 @@ static void install_hb_extents(void)
     g_once_init_leave(&done, 1);
 }
 
+static bool parse(FcConfig *config, const char *file)
+{
+    /* fontconfig resolves a relative file name against its own
+     * configuration folder, not the current one. */
+    char *abs = realpath(file, NULL);
+    bool ok = FcConfigParseAndLoad(config, (const FcChar8 *)(abs ? abs : file), FcTrue);
+    free(abs);
+    return ok;
+}
+
+/* A configuration from file, then extra (NULL: none) parsed on top of it,
+ * its fonts loaded; NULL on failure.  Two files rather than an <include>:
+ * fontconfig 2.14 substitutes a pattern through an included file's rules
+ * about 200 000 instructions slower (measured: 47 M per seed deck). */
+static FcConfig *load_config(const char *file, const char *extra)
+{
+    FcConfig *config = FcConfigCreate();
+    if (!parse(config, file) || (extra && !parse(config, extra)) || !FcConfigBuildFonts(config)) {
+        FcConfigDestroy(config);
+        return NULL;
+    }
+    return config;
+}
+
+static PangoFontMap *map_over(FcConfig *config)
+{
+    PangoFontMap *map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), config);
+    return map;
+}
+
 fontset *fontset_new(const char *dir, diag_list *dl)
 {
     char conf[4096];
@@ -178,20 +221,9 @@ fontset *fontset_new(const char *dir, diag_list *dl)
                  "font configuration not found; pass --fonts DIR or reinstall folio");
         return NULL;
     }
-    /* fontconfig resolves a relative file name against its own
-     * configuration folder, not the current one. */
-    char *abs = realpath(conf, NULL);
-    FcConfig *config = FcConfigCreate();
-    FcBool parsed = FcConfigParseAndLoad(config, (const FcChar8 *)(abs ? abs : conf), FcTrue);
-    free(abs);
-    if (!parsed) {
-        diag_add(dl, DIAG_ERROR, conf, 0, 0, "font configuration could not be parsed");
-        FcConfigDestroy(config);
-        return NULL;
-    }
-    if (!FcConfigBuildFonts(config)) {
-        diag_add(dl, DIAG_ERROR, conf, 0, 0, "fonts could not be loaded");
-        FcConfigDestroy(config);
+    FcConfig *config = load_config(conf, NULL);
+    if (!config) {
+        diag_add(dl, DIAG_ERROR, conf, 0, 0, "font configuration could not be parsed, or its fonts loaded");
         return NULL;
     }
     fontset *fs = mem_calloc(1, sizeof *fs);
@@ -204,15 +236,38 @@ fontset *fontset_new(const char *dir, diag_list *dl)
      * FcInit() finds one and returns; nothing else in the process asks
      * fontconfig for the default. */
     FcConfigSetCurrent(config);
-    fs->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    fs->map = map_over(config);
     install_hb_extents();
-    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fs->map), config);
+    char core[4096];
+    snprintf(core, sizeof core, "%s/core.conf", dir);
+    if (stat(core, &st) == 0) {
+        fs->core_config = load_config(conf, core);
+        if (!fs->core_config) {
+            diag_add(dl, DIAG_ERROR, core, 0, 0, "font configuration could not be parsed, or its fonts loaded");
+            fontset_free(fs);
+            return NULL;
+        }
+        fs->core_map = map_over(fs->core_config);
+    }
     return fs;
 }
 
 void fontset_free(fontset *fs)
 {
     if (!fs) return;
+    for (size_t i = 0; i < fs->ncovers; i++) {
+        free(fs->covers[i].key);
+        if (fs->covers[i].chars) FcCharSetDestroy(fs->covers[i].chars);
+    }
+    free(fs->covers);
+    if (fs->core_map) {
+        /* Pango 1.50 keeps its reference to a font map's configuration
+         * past the map's end; the whole set's stays reachable as
+         * fontconfig's current one, this one must be let go. */
+        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fs->core_map), NULL);
+        g_object_unref(fs->core_map);
+    }
+    if (fs->core_config) FcConfigDestroy(fs->core_config);
     g_object_unref(fs->map);
     FcConfigDestroy(fs->config);
     free(fs->dir);
@@ -257,9 +312,92 @@ PangoLanguage *fontset_language(const char *lang)
     return pango_language_from_string("en");
 }
 
-PangoContext *fontset_context(fontset *fs, const char *lang)
+static PangoContext *context_over(PangoFontMap *map, const char *lang);
+
+PangoContext *fontset_context(fontset *fs, const char *lang) { return context_over(fs->map, lang); }
+
+/* The characters every face of family draws in config; NULL when it has
+ * no face there. */
+static FcCharSet *family_chars(FcConfig *config, const char *family)
 {
-    PangoContext *ctx = pango_font_map_create_context(fs->map);
+    FcPattern *pat = FcPatternCreate();
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+    FcObjectSet *os = FcObjectSetBuild(FC_CHARSET, (char *)NULL);
+    FcFontSet *set = FcFontList(config, pat, os);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(pat);
+    FcCharSet *all = NULL;
+    for (int i = 0; set && i < set->nfont; i++) {
+        FcCharSet *cs;
+        if (FcPatternGetCharSet(set->fonts[i], FC_CHARSET, 0, &cs) != FcResultMatch) continue;
+        FcCharSet *next = all ? FcCharSetIntersect(all, cs) : FcCharSetCopy(cs);
+        if (all) FcCharSetDestroy(all);
+        all = next;
+    }
+    if (set) FcFontSetDestroy(set);
+    return all;
+}
+
+/* The characters every face of every family draws among the core faces,
+ * cached per list of families; NULL when some family has no core face. */
+static const FcCharSet *core_coverage(fontset *fs, const char *const *families, size_t n)
+{
+    buf key = BUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        if (families[i]) buf_addf(&key, "%s\n", families[i]);
+    const char *k = key.s ? key.s : "";
+    for (size_t i = 0; i < fs->ncovers; i++)
+        if (!strcmp(fs->covers[i].key, k)) {
+            buf_free(&key);
+            return fs->covers[i].chars;
+        }
+    FcCharSet *cover = NULL;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        if (!families[i]) continue;
+        FcCharSet *cs = family_chars(fs->core_config, families[i]);
+        ok = cs != NULL;
+        if (cs && cover) {
+            FcCharSet *both = FcCharSetIntersect(cover, cs);
+            FcCharSetDestroy(cover);
+            FcCharSetDestroy(cs);
+            cover = both;
+        } else if (cs) {
+            cover = cs;
+        }
+    }
+    if (!ok && cover) {
+        FcCharSetDestroy(cover);
+        cover = NULL;
+    }
+    coverage *c = &MEM_PUSH(fs->covers, fs->ncovers, fs->covercap);
+    c->key = mem_strdup(k);
+    c->chars = cover;
+    buf_free(&key);
+    return cover;
+}
+
+bool fontset_core_covers(fontset *fs, const char *const *families, size_t nfamilies,
+                         const char *text, size_t len)
+{
+    const FcCharSet *cover = fs->core_config ? core_coverage(fs, families, nfamilies) : NULL;
+    for (size_t i = 0; cover && i < len;) {
+        size_t adv;
+        uint32_t c = utf8_decode(text + i, len - i, &adv);
+        i += adv ? adv : 1;
+        if (c != '\n' && c != '\t' && c != '\r' && !FcCharSetHasChar(cover, c)) return false;
+    }
+    return cover != NULL;
+}
+
+PangoContext *fontset_context_core(fontset *fs, const char *lang)
+{
+    return context_over(fs->core_map ? fs->core_map : fs->map, lang);
+}
+
+static PangoContext *context_over(PangoFontMap *map, const char *lang)
+{
+    PangoContext *ctx = pango_font_map_create_context(map);
     pango_context_set_language(ctx, fontset_language(lang));
     /* Whole-point rounding is Pango's default even on a PDF surface; it
      * makes justified lines ragged by up to half a point per glyph. */

@@ -17,7 +17,9 @@
 
 typedef struct fontset fontset;
 
-/* Loads dir/fonts.conf and the fonts it names.  Returns a new fontset
+/* Loads dir/fonts.conf and the fonts it names, and dir/core.conf when it
+ * exists (a configuration of the faces most posts need, for
+ * fontset_context_for()).  Returns a new fontset
  * owned by the caller (free with fontset_free()), or NULL and appends an
  * error naming the missing file or family and how to install it. */
 fontset *fontset_new(const char *dir, diag_list *dl);
@@ -32,6 +34,18 @@ bool fontset_require(fontset *fs, const char *family, diag_list *dl);
  * becomes Pango's "zh-cn" so that Simplified glyph forms are chosen), glyph
  * positions not rounded, no hinting. */
 PangoContext *fontset_context(fontset *fs, const char *lang);
+
+/* Whether every character of text[0..len) is drawn by every one of the
+ * families (NULLs skipped) among the core faces (dir/core.conf).  False
+ * when there is no core.conf or a family is not among its faces. */
+bool fontset_core_covers(fontset *fs, const char *const *families, size_t nfamilies,
+                         const char *text, size_t len);
+/* Like fontset_context(), over the core faces when there are some.  Pango
+ * 1.50 sorts every face of a configuration for each font size and style a
+ * document uses, fallback needed or not: over the 68 core faces instead of
+ * the 324 of fonts.conf.  For text none of whose characters falls back
+ * (fontset_core_covers()), the faces and glyphs are the same. */
+PangoContext *fontset_context_core(fontset *fs, const char *lang);
 
 /* The Pango language for a post language tag ("zh-Hans" → zh-cn,
  * "zh-Hant" → zh-tw, "ja" → ja, else en). Borrowed, static. */

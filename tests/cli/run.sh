@@ -57,6 +57,16 @@ expect "output is a folder" 1 "outdir\.pdf: error: cannot write output" -- "$fol
 expect "unwritable folder" 1 "error: cannot write output" -- "$folio" handout post/index.md -o /proc/folio-test.pdf -q
 expect "default output name" 0 "" -- "$folio" handout post/index.md -q
 [ -s post.handout.pdf ] && pass || fail "post.handout.pdf not written"
+# Characters outside the core faces (fonts/core.conf) still find theirs:
+# the post is then laid out over the whole font set.
+printf -- '---\ntitle: 文字\n---\n\n泰文：สวัสดีชาวโลก，笔记 📝。\n' > scripts.md
+expect "scripts beyond the core faces" 0 "" -- "$folio" handout scripts.md -o scripts.pdf -q
+if command -v pdffonts >/dev/null; then
+    pdffonts scripts.pdf >fonts.txt 2>&1
+    grep -q "NotoSansThai\|NotoSerifThai\|NotoLoopedThai" fonts.txt && pass || fail "scripts: no Thai face in the PDF"
+    grep -q "Symbola" fonts.txt && pass || fail "scripts: no Symbola (📝) in the PDF"
+fi
+
 # render: both formats from one process, the same bytes as the two commands.
 expect "render" 0 "" -- "$folio" render post/index.md -o both/deeper -q
 expect "slides for render" 0 "" -- "$folio" slides post/index.md -o post.slides.pdf -q

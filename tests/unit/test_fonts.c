@@ -2,7 +2,9 @@
  * (style/fonts.c) must be cairo's: the same logical rectangle (the font's
  * height, the glyph's advance) and the same ink box up to FreeType's
  * 1/64 pt rounding, for CJK and Latin faces, regular and bold, and for
- * more glyphs than Pango's own 256-entry cache holds. */
+ * more glyphs than Pango's own 256-entry cache holds.  And the core faces
+ * (fonts/core.conf) cover a post only when every face it can be set in
+ * draws every character of it. */
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
@@ -95,6 +97,34 @@ static char *many_ideographs(int count)
     return s;
 }
 
+static bool covers(const char *const *families, size_t n, const char *text)
+{
+    return fontset_core_covers(fs, families, n, text, strlen(text));
+}
+
+static void test_core_coverage(void)
+{
+    const char *serif_cjk[] = {"Noto Serif CJK SC", NULL, "Noto Sans CJK SC"};
+    const char *latin[] = {"Noto Serif", "Noto Sans", "Noto Sans Mono"};
+    CHECK(covers(serif_cjk, 3, "开场致辞：DPU 技术沙龙（北京）——“数据处理单元”。\n"));
+    CHECK(covers(latin, 3, "Quick brown fox, 0.5%! Ärger über Öl\n"));
+    CHECK(covers(latin, 3, ""));
+    /* Characters no core face has, or not every listed face. */
+    CHECK(!covers(serif_cjk, 3, "泰文：สวัสดี"));
+    CHECK(!covers(latin, 3, "📝 notes"));
+    CHECK(!covers(latin, 3, "开场"));
+    /* A family that is not among the core faces. */
+    const char *thai[] = {"Noto Sans Thai"};
+    CHECK(!covers(thai, 1, "abc"));
+    const char *nosuch[] = {"No Such Family"};
+    CHECK(!covers(nosuch, 1, "abc"));
+
+    /* The core context is over another, smaller font map. */
+    PangoContext *core = fontset_context_core(fs, "zh-Hans");
+    CHECK(pango_context_get_font_map(core) != pango_context_get_font_map(ctx));
+    g_object_unref(core);
+}
+
 TEST_MAIN({
     diag_list *dl = diag_list_new();
     fs = fontset_new(FOLIO_SOURCE_DIR "/fonts", dl);
@@ -111,6 +141,7 @@ TEST_MAIN({
         CHECK(compare("Noto Serif", 700, 17, "Bold headings: Ärger über Öl") > 20);
         CHECK(compare("Noto Sans Mono", 400, 9, "int main(void) { return 0; }") > 20);
         free(han);
+        test_core_coverage();
         g_object_unref(ctx);
         fontset_free(fs);
     }

@@ -61,6 +61,8 @@ void pipeline_env_set_themes(pipeline_env *env, themefile_cache *tc)
     env->themes = tc;
 }
 
+void pipeline_env_expect_many(pipeline_env *env) { fontset_drop_core(env->fs); }
+
 void pipeline_env_free(pipeline_env *env)
 {
     if (!env) return;

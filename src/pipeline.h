@@ -45,6 +45,8 @@ void pipeline_env_free(pipeline_env *env);
  * every job uses the env's theme.  A theme is loaded once and its font
  * families checked once, whatever the number of posts naming it. */
 void pipeline_env_set_themes(pipeline_env *env, themefile_cache *tc);
+/* The env will lay out many posts (a batch): see fontset_drop_core(). */
+void pipeline_env_expect_many(pipeline_env *env);
 fontset *pipeline_env_fonts(pipeline_env *env);  /* borrowed */
 const theme *pipeline_env_theme(const pipeline_env *env); /* borrowed */
 

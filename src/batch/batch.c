@@ -590,6 +590,7 @@ int batch_run(const batch_opts *o, diag_list *dl)
         }
         if (themes) pipeline_env_set_themes(s.env, themes);
         themes = NULL;
+        pipeline_env_expect_many(s.env);
         int jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
         if (jobs < 1) jobs = 1;
         if ((size_t)jobs > s.ntodo) jobs = (int)s.ntodo;

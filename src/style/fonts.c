@@ -260,14 +260,7 @@ void fontset_free(fontset *fs)
         if (fs->covers[i].chars) FcCharSetDestroy(fs->covers[i].chars);
     }
     free(fs->covers);
-    if (fs->core_map) {
-        /* Pango 1.50 keeps its reference to a font map's configuration
-         * past the map's end; the whole set's stays reachable as
-         * fontconfig's current one, this one must be let go. */
-        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fs->core_map), NULL);
-        g_object_unref(fs->core_map);
-    }
-    if (fs->core_config) FcConfigDestroy(fs->core_config);
+    fontset_drop_core(fs);
     g_object_unref(fs->map);
     FcConfigDestroy(fs->config);
     free(fs->dir);
@@ -388,6 +381,20 @@ bool fontset_core_covers(fontset *fs, const char *const *families, size_t nfamil
         if (c != '\n' && c != '\t' && c != '\r' && !FcCharSetHasChar(cover, c)) return false;
     }
     return cover != NULL;
+}
+
+void fontset_drop_core(fontset *fs)
+{
+    if (fs->core_map) {
+        /* Pango 1.50 keeps its reference to a font map's configuration
+         * past the map's end; the whole set's stays reachable as
+         * fontconfig's current one, this one must be let go. */
+        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fs->core_map), NULL);
+        g_object_unref(fs->core_map);
+    }
+    if (fs->core_config) FcConfigDestroy(fs->core_config);
+    fs->core_map = NULL;
+    fs->core_config = NULL;
 }
 
 PangoContext *fontset_context_core(fontset *fs, const char *lang)

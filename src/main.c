@@ -440,33 +440,85 @@ static int render_one(pipeline_env *env, const doc *d, const options *o, pipelin
     return st;
 }
 
-/* The slides in a child process while this one writes the handout: the
- * fonts and the post are loaded once, before the fork, and on two cores
- * both PDFs take about as long as the slower one (seed: 0.18-0.20 s
- * against 0.23-0.26 s one after the other, for 15 % more CPU time; the
- * images are then read by both).  On one core, one after the other.  The child sends back
- * the diagnostics it added (diagnostics from index n0 of dl), printed
- * after the handout's, so the output reads as if run in turn.  Returns
- * the slides' status, or -1 when no child could be started. */
-static int slides_in_child(pipeline_env *env, const doc *d, const options *o, diag_list *dl,
-                           image_cache *images, int *handout_status, buf *child_text)
+/* Loads the theme, the fonts and the post, then writes the n formats of
+ * kinds; *loaded is set to how many diagnostics dl held once the post was
+ * read (what is said after that is about these formats alone).  Returns
+ * the exit status. */
+static int render_kinds(const options *o, const pipeline_kind *kinds, size_t n, diag_list *dl,
+                        size_t *loaded)
 {
+    *loaded = diag_count(dl);
+    themefile_cache *tc = theme_cache(o);
+    const theme *th = o->theme ? themefile_cache_get(tc, o->theme, dl) : theme_default();
+    if (!th) {
+        themefile_cache_free(tc);
+        *loaded = diag_count(dl);
+        return EXIT_SETUP;
+    }
+    char *fonts_dir = find_data_dir(o->fonts_dir, "FOLIO_FONTS", "fonts");
+    pipeline_env *env = pipeline_env_new(fonts_dir, th, dl);
+    free(fonts_dir);
+    if (!env) {
+        themefile_cache_free(tc);
+        *loaded = diag_count(dl);
+        return EXIT_SETUP;
+    }
+    pipeline_env_set_themes(env, tc);
+    article_opts ao = {o->allow};
+    doc *d = article_load(o->input, &ao, dl);
+    int status = d ? EXIT_WRITTEN : EXIT_FAILED;
+    if (d && o->output && !file_mkdirs(o->output)) {
+        diag_add(dl, DIAG_ERROR, o->output, 0, 0, "cannot make the output folder: %s", strerror(errno));
+        status = EXIT_SETUP;
+    }
+    *loaded = diag_count(dl);
+    if (status == EXIT_WRITTEN) {
+        image_cache *images = image_cache_new();
+        for (size_t k = 0; k < n; k++) {
+            int st = render_one(env, d, o, kinds[k], images, dl);
+            if (st != EXIT_WRITTEN && status != EXIT_SETUP) status = st;
+        }
+        image_cache_free(images);
+    }
+    doc_free(d);
+    pipeline_env_free(env);
+    return status;
+}
+
+/* folio render: the handout and the slides of one post.  With two cores
+ * the slides are written by a child process while this one writes the
+ * handout: both PDFs then take about as long as the slower one (seed:
+ * 0.18-0.20 s against 0.23-0.26 s one after the other, for 15 % more CPU
+ * time).  The fork comes first, while the process has one thread: Pango
+ * starts threads as soon as it has a font map, and a child forked while
+ * one of them holds an allocator or fontconfig lock would wait for it
+ * forever (seen under AddressSanitizer).  Each process loads the fonts
+ * (a few ms from fontconfig's caches) and the post itself; the child
+ * sends back what it said after reading the post, printed after the
+ * handout's diagnostics, so the output reads as if run in turn.  A format
+ * that fails does not stop the other. */
+static int run_both(const options *o, diag_list *dl)
+{
+    static const pipeline_kind handout[] = {PIPELINE_HANDOUT},
+                               both[] = {PIPELINE_HANDOUT, PIPELINE_SLIDES},
+                               slides[] = {PIPELINE_SLIDES};
     int fds[2];
-    if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || pipe(fds) != 0) return -1;
-    fflush(stdout);
-    fflush(stderr);
-    size_t n0 = diag_count(dl);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
+    pid_t pid = -1;
+    if (sysconf(_SC_NPROCESSORS_ONLN) >= 2 && pipe(fds) == 0) {
+        fflush(stdout);
+        fflush(stderr);
+        pid = fork();
+        if (pid < 0) {
+            close(fds[0]);
+            close(fds[1]);
+        }
     }
     if (pid == 0) {
         close(fds[0]);
-        int st = render_one(env, d, o, PIPELINE_SLIDES, NULL, dl);
+        size_t loaded;
+        int st = render_kinds(o, slides, 1, dl, &loaded);
         diag_list *mine = diag_list_new();
-        for (size_t i = n0; i < diag_count(dl); i++) {
+        for (size_t i = loaded; i < diag_count(dl); i++) {
             const diag *g = diag_get(dl, i);
             diag_add(mine, g->severity, g->file, g->line, g->col, "%s", g->message);
         }
@@ -479,73 +531,32 @@ static int slides_in_child(pipeline_env *env, const doc *d, const options *o, di
         }
         _exit(st);
     }
-    close(fds[1]);
-    *handout_status = render_one(env, d, o, PIPELINE_HANDOUT, images, dl);
-    char chunk[4096];
-    ssize_t n;
-    while ((n = read(fds[0], chunk, sizeof chunk)) != 0) {
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) break;
-        buf_addn(child_text, chunk, (size_t)n);
-    }
-    close(fds[0]);
-    int ws;
-    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(ws)) return WEXITSTATUS(ws);
-    diag_add(dl, DIAG_ERROR, o->input, 0, 0, "the slides were not written: their process died (signal %d)",
-             WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
-    return EXIT_FAILED;
-}
-
-/* folio render: the handout and the slides of one post from one load of
- * the post and one font set, side by side when there are two cores.  A
- * format that fails does not stop the other. */
-static int run_both(const options *o, diag_list *dl)
-{
-    themefile_cache *tc = theme_cache(o);
-    const theme *th = o->theme ? themefile_cache_get(tc, o->theme, dl) : theme_default();
-    if (!th) {
-        themefile_cache_free(tc);
-        report(dl, o);
-        return EXIT_SETUP;
-    }
-    char *fonts_dir = find_data_dir(o->fonts_dir, "FOLIO_FONTS", "fonts");
-    pipeline_env *env = pipeline_env_new(fonts_dir, th, dl);
-    free(fonts_dir);
-    if (!env) {
-        themefile_cache_free(tc);
-        report(dl, o);
-        return EXIT_SETUP;
-    }
-    pipeline_env_set_themes(env, tc);
-    article_opts ao = {o->allow};
-    doc *d = article_load(o->input, &ao, dl);
-    int status = d ? EXIT_WRITTEN : EXIT_FAILED;
-    if (d && o->output && !file_mkdirs(o->output)) {
-        diag_add(dl, DIAG_ERROR, o->output, 0, 0, "cannot make the output folder: %s", strerror(errno));
-        doc_free(d);
-        d = NULL;
-        status = EXIT_SETUP;
-    }
+    size_t loaded;
+    int status = pid > 0 ? render_kinds(o, handout, 1, dl, &loaded) : render_kinds(o, both, 2, dl, &loaded);
     buf child_text = BUF_INIT;
-    if (d) {
-        image_cache *images = image_cache_new();
-        int sh = EXIT_WRITTEN, ss = slides_in_child(env, d, o, dl, images, &sh, &child_text);
-        if (ss < 0) {
-            /* No second process: one after the other, sharing the images. */
-            sh = render_one(env, d, o, PIPELINE_HANDOUT, images, dl);
-            ss = render_one(env, d, o, PIPELINE_SLIDES, images, dl);
+    if (pid > 0) {
+        close(fds[1]);
+        char chunk[4096];
+        ssize_t n;
+        while ((n = read(fds[0], chunk, sizeof chunk)) != 0) {
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) break;
+            buf_addn(&child_text, chunk, (size_t)n);
         }
-        if (sh != EXIT_WRITTEN) status = sh;
-        if (ss != EXIT_WRITTEN && status != EXIT_SETUP) status = ss;
-        image_cache_free(images);
-        doc_free(d);
+        close(fds[0]);
+        int ws = 0;
+        while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
+        }
+        int ss = WIFEXITED(ws) ? WEXITSTATUS(ws) : EXIT_FAILED;
+        if (!WIFEXITED(ws))
+            diag_add(dl, DIAG_ERROR, o->input, 0, 0,
+                     "the slides were not written: their process died (signal %d)",
+                     WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+        if (ss != EXIT_WRITTEN && status == EXIT_WRITTEN) status = ss;
     }
     if (!report(dl, o) && status == EXIT_WRITTEN) status = EXIT_FAILED;
     if (child_text.len) fputs(child_text.s, stderr);
     buf_free(&child_text);
-    pipeline_env_free(env);
     return status;
 }
 

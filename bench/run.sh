@@ -83,7 +83,7 @@ for ((r = 1; r <= runs; r++)); do
     timed "$folio" slides "$seed" -o "$work/s.pdf"
     cat "$work/t" >>"$work/s.t"; cat "$work/m" >>"$work/s.m"; st=$(cat "$work/t")
     echo "$ht + $st" | bc -l >>"$work/b.t"
-    # Both from one process (folio render).
+    # Both from one command (folio render: two processes when there are two cores).
     timed "$folio" render "$seed" -o "$work/both"
     cat "$work/t" >>"$work/r.t"; cat "$work/m" >>"$work/r.m"
 done
@@ -91,7 +91,7 @@ cold_h=$(median <"$work/h.t"); cold_s=$(median <"$work/s.t"); cold_b=$(median <"
 cold_r=$(median <"$work/r.t")
 rss_h=$(sort -n "$work/h.m" | tail -n 1); rss_s=$(sort -n "$work/s.m" | tail -n 1)
 rss_r=$(sort -n "$work/r.m" | tail -n 1)
-printf 'cold (new process): handout %.1f ms, deck %.1f ms, both %.1f ms (two processes), %.1f ms (one: folio render); peak RSS %d / %d / %d KiB (load %s)\n' \
+printf 'cold (new process): handout %.1f ms, deck %.1f ms, both %.1f ms (two commands), %.1f ms (one: folio render); peak RSS %d / %d / %d KiB (load %s)\n' \
     "$cold_h" "$cold_s" "$cold_b" "$cold_r" "$rss_h" "$rss_s" "$rss_r" "$(load)"
 
 # ---- warm: one process, fonts loaded once ----
@@ -188,8 +188,8 @@ echo "| figure | folio |"
 echo "| --- | --- |"
 printf '| seed → handout, cold (median of %d) | %.1f ms |\n' "$runs" "$cold_h"
 printf '| seed → deck, cold | %.1f ms |\n' "$cold_s"
-printf '| seed → handout + deck, cold (two processes) | %.1f ms |\n' "$cold_b"
-printf '| seed → handout + deck, cold (one process, folio render) | %.1f ms, %.1f MiB |\n' "$cold_r" "$(echo "$rss_r / 1024" | bc -l)"
+printf '| seed → handout + deck, cold (two commands) | %.1f ms |\n' "$cold_b"
+printf '| seed → handout + deck, cold (one command, folio render) | %.1f ms, %.1f MiB |\n' "$cold_r" "$(echo "$rss_r / 1024" | bc -l)"
 printf '| seed → handout, warm (in process) | %.1f ms |\n' "$(wv warm_handout_ms)"
 printf '| seed → deck, warm | %.1f ms |\n' "$(wv warm_slides_ms)"
 printf '| seed → handout + deck, warm | %.1f ms |\n' "$(wv warm_both_ms)"
@@ -204,7 +204,7 @@ if [ "$batch" = 1 ]; then
     awk -v n="$nposts" '/^-j1 |^-j2 / && $2 ~ /^[0-9.]+$/ {printf "| batch %s, %s posts: cold / incremental | %s posts/s / %s posts/s, peak RSS %s MB per worker |\n", $1, n, $3, $5, $6}' "$work/batch"
 fi
 for name in "${!alt_t[@]}"; do
-    printf '| %s, handout, cold | %.1f ms, %d KiB: folio handout %.1f× faster, handout + deck %.1f× (two processes) / %.1f× (one) faster |\n' \
+    printf '| %s, handout, cold | %.1f ms, %d KiB: folio handout %.1f× faster, handout + deck %.1f× (two commands) / %.1f× (folio render) faster |\n' \
         "$name" "${alt_t[$name]}" "${alt_m[$name]}" "$(echo "${alt_t[$name]} / $cold_h" | bc -l)" \
         "$(echo "${alt_t[$name]} / $cold_b" | bc -l)" "$(echo "${alt_t[$name]} / $cold_r" | bc -l)"
 done

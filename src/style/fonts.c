@@ -208,7 +208,26 @@ static PangoFontMap *map_over(FcConfig *config)
 {
     PangoFontMap *map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), config);
+    install_hb_extents();
     return map;
+}
+
+/* The font maps are made when first asked for, not with the set: Pango
+ * starts threads with its first font map (and two more for every new font
+ * pattern), and a batch parent, which loads the fonts and then forks its
+ * workers, never lays out text itself.  A child forked while one of those
+ * threads holds a lock (fontconfig's, the allocator's) would wait for it
+ * forever; this way the parent has none. */
+static PangoFontMap *full_map(fontset *fs)
+{
+    if (!fs->map) fs->map = map_over(fs->config);
+    return fs->map;
+}
+
+static PangoFontMap *core_map(fontset *fs)
+{
+    if (!fs->core_map && fs->core_config) fs->core_map = map_over(fs->core_config);
+    return fs->core_map ? fs->core_map : full_map(fs);
 }
 
 fontset *fontset_new(const char *dir, diag_list *dl)
@@ -236,8 +255,6 @@ fontset *fontset_new(const char *dir, diag_list *dl)
      * FcInit() finds one and returns; nothing else in the process asks
      * fontconfig for the default. */
     FcConfigSetCurrent(config);
-    fs->map = map_over(config);
-    install_hb_extents();
     char core[4096];
     snprintf(core, sizeof core, "%s/core.conf", dir);
     if (stat(core, &st) == 0) {
@@ -247,7 +264,6 @@ fontset *fontset_new(const char *dir, diag_list *dl)
             fontset_free(fs);
             return NULL;
         }
-        fs->core_map = map_over(fs->core_config);
     }
     return fs;
 }
@@ -261,7 +277,7 @@ void fontset_free(fontset *fs)
     }
     free(fs->covers);
     fontset_drop_core(fs);
-    g_object_unref(fs->map);
+    if (fs->map) g_object_unref(fs->map);
     FcConfigDestroy(fs->config);
     free(fs->dir);
     free(fs);
@@ -307,7 +323,10 @@ PangoLanguage *fontset_language(const char *lang)
 
 static PangoContext *context_over(PangoFontMap *map, const char *lang);
 
-PangoContext *fontset_context(fontset *fs, const char *lang) { return context_over(fs->map, lang); }
+PangoContext *fontset_context(fontset *fs, const char *lang)
+{
+    return context_over(full_map(fs), lang);
+}
 
 /* The characters every face of family draws in config; NULL when it has
  * no face there. */
@@ -399,7 +418,7 @@ void fontset_drop_core(fontset *fs)
 
 PangoContext *fontset_context_core(fontset *fs, const char *lang)
 {
-    return context_over(fs->core_map ? fs->core_map : fs->map, lang);
+    return context_over(core_map(fs), lang);
 }
 
 static PangoContext *context_over(PangoFontMap *map, const char *lang)

@@ -368,36 +368,46 @@ static int run_themes(const options *o, diag_list *dl)
     return report(dl, o) ? EXIT_WRITTEN : EXIT_SETUP;
 }
 
-static int run_render(const options *o, diag_list *dl)
+/* The theme (--theme, else the default) and the font set, with the theme
+ * search path; NULL when either is missing, with the error in dl. */
+static pipeline_env *open_env(const options *o, diag_list *dl)
 {
     themefile_cache *tc = theme_cache(o);
     const theme *th = o->theme ? themefile_cache_get(tc, o->theme, dl) : theme_default();
-    if (!th) {
-        themefile_cache_free(tc);
-        report(dl, o);
-        return EXIT_SETUP;
-    }
-    char *fonts_dir = find_data_dir(o->fonts_dir, "FOLIO_FONTS", "fonts");
-    pipeline_env *env = pipeline_env_new(fonts_dir, th, dl);
+    char *fonts_dir = th ? find_data_dir(o->fonts_dir, "FOLIO_FONTS", "fonts") : NULL;
+    pipeline_env *env = th ? pipeline_env_new(fonts_dir, th, dl) : NULL;
     free(fonts_dir);
-    if (!env) {
-        themefile_cache_free(tc);
-        report(dl, o);
-        return EXIT_SETUP;
-    }
-    pipeline_env_set_themes(env, tc);
+    if (env) pipeline_env_set_themes(env, tc);
+    else themefile_cache_free(tc);
+    return env;
+}
+
+/* What every command that renders a post takes from the options. */
+static pipeline_job job_for(const options *o, pipeline_kind kind)
+{
     pipeline_job job = {0};
     job.input = o->input;
-    job.kind = !strcmp(o->command, "slides") ? PIPELINE_SLIDES : PIPELINE_HANDOUT;
+    job.kind = kind;
     job.paper = o->paper;
     job.paper_set = o->paper_set;
     job.aspect = o->aspect;
-    job.png_dir = o->png_dir;
+    job.png_dir = kind == PIPELINE_SLIDES ? o->png_dir : NULL;
     job.png_width = o->png_width;
     job.allow_outside = o->allow;
     job.strict = o->strict;
-    job.dump = o->dump != NULL;
     job.theme = o->theme;
+    return job;
+}
+
+static int run_render(const options *o, diag_list *dl)
+{
+    pipeline_env *env = open_env(o, dl);
+    if (!env) {
+        report(dl, o);
+        return EXIT_SETUP;
+    }
+    pipeline_job job = job_for(o, !strcmp(o->command, "slides") ? PIPELINE_SLIDES : PIPELINE_HANDOUT);
+    job.dump = o->dump != NULL;
     job.booklet = o->impose != NULL;
     job.handout_per_page = o->handout_n;
     job.sheet = o->sheet;
@@ -419,17 +429,7 @@ static int run_render(const options *o, diag_list *dl)
 static int render_one(pipeline_env *env, const doc *d, const options *o, pipeline_kind kind,
                       image_cache *images, diag_list *dl)
 {
-    pipeline_job job = {0};
-    job.input = o->input;
-    job.kind = kind;
-    job.paper = o->paper;
-    job.paper_set = o->paper_set;
-    job.aspect = o->aspect;
-    job.png_dir = kind == PIPELINE_SLIDES ? o->png_dir : NULL;
-    job.png_width = o->png_width;
-    job.allow_outside = o->allow;
-    job.strict = o->strict;
-    job.theme = o->theme;
+    pipeline_job job = job_for(o, kind);
     job.images = images;
     char *name = default_output(o->input, kind == PIPELINE_SLIDES ? "slides" : "handout");
     char *out = o->output ? file_join(o->output, name) : mem_strdup(name);
@@ -447,23 +447,9 @@ static int render_one(pipeline_env *env, const doc *d, const options *o, pipelin
 static int render_kinds(const options *o, const pipeline_kind *kinds, size_t n, diag_list *dl,
                         size_t *loaded)
 {
+    pipeline_env *env = open_env(o, dl);
     *loaded = diag_count(dl);
-    themefile_cache *tc = theme_cache(o);
-    const theme *th = o->theme ? themefile_cache_get(tc, o->theme, dl) : theme_default();
-    if (!th) {
-        themefile_cache_free(tc);
-        *loaded = diag_count(dl);
-        return EXIT_SETUP;
-    }
-    char *fonts_dir = find_data_dir(o->fonts_dir, "FOLIO_FONTS", "fonts");
-    pipeline_env *env = pipeline_env_new(fonts_dir, th, dl);
-    free(fonts_dir);
-    if (!env) {
-        themefile_cache_free(tc);
-        *loaded = diag_count(dl);
-        return EXIT_SETUP;
-    }
-    pipeline_env_set_themes(env, tc);
+    if (!env) return EXIT_SETUP;
     article_opts ao = {o->allow};
     doc *d = article_load(o->input, &ao, dl);
     int status = d ? EXIT_WRITTEN : EXIT_FAILED;

@@ -672,6 +672,8 @@ void blocks_logo(blocks_ctx *bc, page *pg, int x, int y, int w, int h, bool righ
 PangoContext *blocks_context(fontset *fs, const doc *d, const theme *th)
 {
     const char *lang = doc_get_meta(d)->lang;
+    /* A batch worker has none: no need to read the post through. */
+    if (!fontset_has_core(fs)) return fontset_context(fs, lang);
     buf text = BUF_INIT, cjk = BUF_INIT, other = BUF_INIT;
     doc_collect_text(d, &text);
     if (th->footer) buf_add(&text, th->footer);

@@ -321,7 +321,22 @@ PangoLanguage *fontset_language(const char *lang)
     return pango_language_from_string("en");
 }
 
-static PangoContext *context_over(PangoFontMap *map, const char *lang);
+static PangoContext *context_over(PangoFontMap *map, const char *lang)
+{
+    PangoContext *ctx = pango_font_map_create_context(map);
+    pango_context_set_language(ctx, fontset_language(lang));
+    /* Whole-point rounding is Pango's default even on a PDF surface; it
+     * makes justified lines ragged by up to half a point per glyph. */
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_cairo_context_set_resolution(ctx, 72.0);
+    return ctx;
+}
 
 PangoContext *fontset_context(fontset *fs, const char *lang)
 {
@@ -389,6 +404,8 @@ static const FcCharSet *core_coverage(fontset *fs, const char *const *families, 
     return cover;
 }
 
+bool fontset_has_core(const fontset *fs) { return fs->core_config != NULL; }
+
 bool fontset_core_covers(fontset *fs, const char *const *families, size_t nfamilies,
                          const char *text, size_t len)
 {
@@ -421,21 +438,5 @@ PangoContext *fontset_context_core(fontset *fs, const char *lang)
     return context_over(core_map(fs), lang);
 }
 
-static PangoContext *context_over(PangoFontMap *map, const char *lang)
-{
-    PangoContext *ctx = pango_font_map_create_context(map);
-    pango_context_set_language(ctx, fontset_language(lang));
-    /* Whole-point rounding is Pango's default even on a PDF surface; it
-     * makes justified lines ragged by up to half a point per glyph. */
-    pango_context_set_round_glyph_positions(ctx, FALSE);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    pango_cairo_context_set_font_options(ctx, fo);
-    cairo_font_options_destroy(fo);
-    pango_cairo_context_set_resolution(ctx, 72.0);
-    return ctx;
-}
 
 const char *fontset_dir(const fontset *fs) { return fs->dir; }

@@ -35,6 +35,8 @@ bool fontset_require(fontset *fs, const char *family, diag_list *dl);
  * positions not rounded, no hinting. */
 PangoContext *fontset_context(fontset *fs, const char *lang);
 
+/* Whether there are core faces to choose (a core.conf, not dropped). */
+bool fontset_has_core(const fontset *fs);
 /* Whether every character of text[0..len) is drawn by every one of the
  * families (NULLs skipped) among the core faces (dir/core.conf).  False
  * when there is no core.conf or a family is not among its faces. */

@@ -10,19 +10,10 @@
  *
  * JPEG passthrough.  cairo's PDF backend embeds the bytes attached as
  * CAIRO_MIME_TYPE_JPEG instead of the surface's pixels, reading only the
- * JPEG header for size and colour space.  The surface still has to exist at
- * the right size: an RGB24 image surface of w x h costs w*h*4 bytes of
- * virtual memory, but pixman allocates it zeroed (calloc, so large ones are
- * untouched mmap pages) and nothing ever writes its pixels.  RGB24 rather
- * than ARGB32 so that cairo knows the image is opaque without scanning it.
- * Measured at the limit (8000 x 5000): peak RSS stays at 9 MB through
- * drawing and finishing the PDF, but destroying the surface in
- * image_cache_free() briefly touches 160 MB, because cairo 1.16 detaches
- * the snapshot its recording surface took by copying the pixels.  A 1 x 1
- * surface carrying the same JPEG also embeds correctly (cairo reads /Width
- * and /Height from the JPEG) and avoids that, but a fallback
- * rasterisation would then draw one black pixel: the bounded peak is the
- * safer price.
+ * JPEG header for size and colour space.  The surface carrying them is a
+ * 1 x 1 stand-in whose pixel is never written (stand_in_surface() says why
+ * not w x h).  RGB24 rather than ARGB32 so that cairo knows the image is
+ * opaque without scanning it.
  * Passthrough cannot notice a damaged scan, so at least a truncated file is
  * refused: the entropy-coded data after the first SOS must contain EOI (0xFF
  * 0xD9), which no byte-stuffed scan data can imitate.
@@ -59,7 +50,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <webp/decode.h>
 #include <zlib.h>
 
@@ -153,44 +143,36 @@ static cairo_surface_t *new_surface(cairo_format_t fmt, int w, int h, char *why,
     return s;
 }
 
-/* A surface whose pixels are never meant to be written (passthrough):
- * its memory is an anonymous mapping, zero pages the kernel provides only
- * when touched, so an embedded photo costs neither a w*h*4 memset (calloc
- * from a heap whose mmap threshold has grown does one) nor resident
- * memory.  Should cairo ever rasterise it, it reads black, as before. */
-typedef struct mapping {
-    void *p;
-    size_t n;
-} mapping;
+/* The surface a passthrough image is drawn from: 1 x 1, its one pixel
+ * never written.  cairo's PDF backend takes /Width and /Height from the
+ * attached JPEG (or the PNG stand-in's frame header) and draws the image
+ * XObject in the unit square the pattern matrix maps, so the surface's size
+ * only scales that matrix.  It used to be w x h, over an anonymous mapping
+ * never touched; but cairo 1.16 detaches the snapshot its recording
+ * surface takes of every source by copying the source's pixels, even when
+ * nobody else holds the snapshot, and the copy was made when
+ * image_cache_free() destroyed the surface: w*h*4 bytes written, 25 MB and
+ * 6 000 page faults for the seed's deck, 48 MB of peak RSS for one 4000 x
+ * 3000 photo.  Should cairo ever rasterise the surface (a fallback image;
+ * folio draws nothing that needs one) it reads black, as it did before.
+ * The displayed size, for aspect ratios, is kept as user data. */
+typedef struct stored_size {
+    int w, h;
+} stored_size;
 
-static const cairo_user_data_key_t mapping_key;
+static const cairo_user_data_key_t size_key;
 
-static void unmap(void *m)
+static cairo_surface_t *stand_in_surface(int w, int h, char *why, size_t whysz)
 {
-    mapping *mp = m;
-    munmap(mp->p, mp->n);
-    free(mp);
-}
-
-static cairo_surface_t *untouched_surface(int w, int h, char *why, size_t whysz)
-{
-    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
-    size_t n = (size_t)stride * (size_t)h;
-    void *p = stride > 0 ? mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-                         : MAP_FAILED;
-    if (p == MAP_FAILED) {
-        snprintf(why, whysz, "cannot map a %dx%d surface", w, h);
-        return NULL;
-    }
-    cairo_surface_t *s = cairo_image_surface_create_for_data(p, CAIRO_FORMAT_RGB24, w, h, stride);
-    mapping *mp = mem_alloc(sizeof *mp);
-    *mp = (mapping){p, n};
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    stored_size *sz = mem_alloc(sizeof *sz);
+    *sz = (stored_size){w, h};
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
-        cairo_surface_set_user_data(s, &mapping_key, mp, unmap) != CAIRO_STATUS_SUCCESS) {
-        snprintf(why, whysz, "cannot create a %dx%d surface: %s", w, h,
+        cairo_surface_set_user_data(s, &size_key, sz, free) != CAIRO_STATUS_SUCCESS) {
+        snprintf(why, whysz, "cannot create a surface: %s",
                  cairo_status_to_string(cairo_surface_status(s)));
         cairo_surface_destroy(s);
-        unmap(mp);
+        free(sz);
         return NULL;
     }
     return s;
@@ -229,7 +211,7 @@ static void destroy_bytes(void *p) { free(p); }
 static cairo_surface_t *jpeg_passthrough(unsigned char *data, size_t len, const media_info *mi,
                                          char *why, size_t whysz)
 {
-    cairo_surface_t *s = untouched_surface(mi->width, mi->height, why, whysz);
+    cairo_surface_t *s = stand_in_surface(mi->width, mi->height, why, whysz);
     if (!s) return NULL;
     /* cairo keeps the pointer, not a copy: the surface owns the bytes. */
     cairo_status_t st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, data,
@@ -539,7 +521,7 @@ static cairo_surface_t *png_stand_in(const image_png *p, char *why, size_t whysz
     memcpy(q, comps, sizeof comps);
     q += sizeof comps;
     *q++ = 0xFF, *q++ = 0xD9;                                   /* EOI */
-    cairo_surface_t *s = untouched_surface(p->width, p->height, why, whysz);
+    cairo_surface_t *s = stand_in_surface(p->width, p->height, why, whysz);
     if (!s) {
         free(j);
         return NULL;
@@ -819,7 +801,9 @@ static void orientation_matrix(int o, double sw, double sh, cairo_matrix_t *m, d
     *dh = swap ? sw : sh;
 }
 
-static void surface_size(cairo_surface_t *s, const media_info *info, double *sw, double *sh)
+/* The size of s's pattern space: the pixels a decoded surface has, 1 x 1
+ * for a passthrough stand-in. */
+static void pattern_size(cairo_surface_t *s, const media_info *info, double *sw, double *sh)
 {
     if (cairo_surface_get_type(s) == CAIRO_SURFACE_TYPE_IMAGE) {
         *sw = cairo_image_surface_get_width(s);
@@ -830,12 +814,24 @@ static void surface_size(cairo_surface_t *s, const media_info *info, double *sw,
     }
 }
 
+/* The image's stored size in pixels, before orientation. */
+static void stored_size_of(cairo_surface_t *s, const media_info *info, double *sw, double *sh)
+{
+    const stored_size *sz = cairo_surface_get_user_data(s, &size_key);
+    if (sz) {
+        *sw = sz->w;
+        *sh = sz->h;
+    } else {
+        pattern_size(s, info, sw, sh);
+    }
+}
+
 /* Draws the oriented image into x, y, w, h without saving state. */
 static void draw_into(cairo_t *cr, cairo_surface_t *s, const media_info *info, double x,
                       double y, double w, double h)
 {
     double sw, sh, dw, dh;
-    surface_size(s, info, &sw, &sh);
+    pattern_size(s, info, &sw, &sh);
     if (sw <= 0 || sh <= 0 || w <= 0 || h <= 0) return;
     cairo_matrix_t m;
     orientation_matrix(info ? info->orientation : 1, sw, sh, &m, &dw, &dh);
@@ -871,7 +867,7 @@ void image_draw_cover(cairo_t *cr, cairo_surface_t *s, const media_info *info, d
     if (!s || w <= 0 || h <= 0) return;
     double sw, sh, dw, dh;
     cairo_matrix_t m;
-    surface_size(s, info, &sw, &sh);
+    stored_size_of(s, info, &sw, &sh);
     orientation_matrix(info ? info->orientation : 1, sw, sh, &m, &dw, &dh);
     if (dw <= 0 || dh <= 0) return;
     if (!(anchor_y >= 0)) anchor_y = 0;   /* also NaN */

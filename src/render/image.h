@@ -77,9 +77,10 @@ bool image_decode_size_ok(const media_info *info);
  * stage, may be NULL) must still describe it, else the file changed under
  * folio and the image is refused.
  *
- * need_pixels false (PDF): a JPEG is not decoded; the surface is an RGB24
- * image surface of the JPEG's stored size whose pixels are never written,
- * carrying the file bytes as CAIRO_MIME_TYPE_JPEG.  A CMYK JPEG is the
+ * need_pixels false (PDF): a JPEG is not decoded; the surface is a 1 x 1
+ * RGB24 stand-in whose pixel is never written, carrying the file bytes as
+ * CAIRO_MIME_TYPE_JPEG (draw it with image_draw*, which know its displayed
+ * size).  A CMYK JPEG is the
  * exception and is decoded (cairo 1.16 would embed it without the /Decode
  * inversion Adobe CMYK needs).  need_pixels true (PNG/SVG previews): JPEG
  * (grey, YCbCr, CMYK including Adobe inverted CMYK, progressive) is decoded

@@ -5,6 +5,7 @@
  */
 #include "base/buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,17 @@
 static void reserve(buf *b, size_t extra)
 {
     mem_grow((void **)&b->s, &b->cap, b->len + extra + 1, 1);
+}
+
+void buf_reserve(buf *b, size_t extra)
+{
+    /* An impossible size: mem_grow() reports it and exits. */
+    if (extra > SIZE_MAX - b->len - 1) mem_grow((void **)&b->s, &b->cap, SIZE_MAX, 1);
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap) return;
+    b->s = mem_realloc(b->s, need);
+    b->cap = need;
+    b->s[b->len] = '\0';
 }
 
 void buf_addn(buf *b, const char *s, size_t n)

@@ -25,6 +25,10 @@ void buf_vaddf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf
 /* Appends s as a JSON string literal, quotes included (NULL gives null). */
 void buf_add_json(buf *b, const char *s);
 void buf_truncate(buf *b, size_t len);
+/* Makes room for extra more bytes (and the NUL) with one allocation of
+ * exactly that size, for a caller that knows the final length: appends up
+ * to it then never reallocate. */
+void buf_reserve(buf *b, size_t extra);
 /* Returns the string (never NULL, "" when empty), owned by the caller; free
  * with free(). The buf is left empty. */
 char *buf_detach(buf *b);

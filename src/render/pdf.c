@@ -411,8 +411,18 @@ static void blank_repeated_resources(buf *pdf)
  * then fails, rather than write a PDF with a stand-in in it. */
 typedef struct splice {
     size_t at, old_len;
-    buf repl;
+    buf head;                  /* object header up to "stream\n" */
+    const unsigned char *data; /* the PNG's zlib stream, borrowed */
+    size_t data_len;
 } splice;
+
+static const char splice_tail[] = "\nendstream\nendobj\n";
+
+/* Bytes the object takes in the output. */
+static size_t splice_len(const splice *sp)
+{
+    return sp->head.len + sp->data_len + sizeof splice_tail - 1;
+}
 
 static bool shift_xref(buf *out, const splice *sp, size_t nsp)
 {
@@ -426,7 +436,7 @@ static bool shift_xref(buf *out, const splice *sp, size_t nsp)
     if (!sx) return false;
     /* The table follows every splice: it moved by all of them. */
     long xref = strtol(sx + 10, NULL, 10);
-    for (size_t i = 0; i < nsp; i++) xref += (long)sp[i].repl.len - (long)sp[i].old_len;
+    for (size_t i = 0; i < nsp; i++) xref += (long)splice_len(&sp[i]) - (long)sp[i].old_len;
     if (xref <= 0 || (size_t)xref >= out->len || memcmp(out->s + xref, "xref\n", 5)) return false;
     char *p = out->s + xref + 5;
     long first, count;
@@ -439,7 +449,7 @@ static bool shift_xref(buf *out, const splice *sp, size_t nsp)
         long off = strtol(p, NULL, 10);
         long moved = off;
         for (size_t i = 0; i < nsp; i++)
-            if ((size_t)off > sp[i].at) moved += (long)sp[i].repl.len - (long)sp[i].old_len;
+            if ((size_t)off > sp[i].at) moved += (long)splice_len(&sp[i]) - (long)sp[i].old_len;
         char ten[16];
         snprintf(ten, sizeof ten, "%010ld", moved);
         memcpy(p, ten, 10);
@@ -483,11 +493,10 @@ static bool embed_pngs(buf *pdf, const image_cache *ic)
         while (obj > pdf->s && obj[-1] >= '0' && obj[-1] <= '9') obj--;
         const char *dict = strstr(obj, "<<");
         size_t jlen = 2 + 4 + mlen + 19 + 2;
-        static const char tail[] = "\nendstream\nendobj\n";
         const char *end = data + jlen;
-        if (!dict || dict > data || end + sizeof tail - 1 > pdf->s + pdf->len ||
-            memcmp(end, tail, sizeof tail - 1)) { ok = false; break; }
-        end += sizeof tail - 1;
+        if (!dict || dict > data || end + sizeof splice_tail - 1 > pdf->s + pdf->len ||
+            memcmp(end, splice_tail, sizeof splice_tail - 1)) { ok = false; break; }
+        end += sizeof splice_tail - 1;
         bool interpolate = memmem(dict, (size_t)(data - dict), "/Interpolate true", 17) != NULL;
         long num = strtol(obj, NULL, 10);
         buf r = BUF_INIT;
@@ -504,9 +513,7 @@ static bool embed_pngs(buf *pdf, const image_cache *ic)
                  "   /DecodeParms << /Predictor 15 /Colors %d /BitsPerComponent %d /Columns %d >>\n"
                  "   /Length %zu\n>>\nstream\n", interpolate ? "true" : "false", p->bits,
                  p->colors, p->bits, p->width, p->idat_len);
-        buf_addn(&r, (const char *)p->idat, p->idat_len);
-        buf_add(&r, tail);
-        sp[nsp++] = (splice){(size_t)(obj - pdf->s), (size_t)(end - obj), r};
+        sp[nsp++] = (splice){(size_t)(obj - pdf->s), (size_t)(end - obj), r, p->idat, p->idat_len};
     }
     if (ok && nsp) {
         /* Splices in file order. */
@@ -516,11 +523,19 @@ static bool embed_pngs(buf *pdf, const image_cache *ic)
                 sp[k] = sp[k - 1];
                 sp[k - 1] = t;
             }
+        /* One allocation of the final size: the PNG data is copied once,
+         * straight from the image cache (a photo-heavy post's PDF is mostly
+         * this data, and a doubling buffer held up to twice of it). */
+        size_t total = pdf->len;
+        for (size_t i = 0; i < nsp; i++) total += splice_len(&sp[i]) - sp[i].old_len;
         buf out = BUF_INIT;
+        buf_reserve(&out, total + 32);   /* startxref may gain digits */
         size_t from = 0;
         for (size_t i = 0; i < nsp; i++) {
             buf_addn(&out, pdf->s + from, sp[i].at - from);
-            buf_addn(&out, sp[i].repl.s, sp[i].repl.len);
+            buf_addn(&out, sp[i].head.s, sp[i].head.len);
+            buf_addn(&out, (const char *)sp[i].data, sp[i].data_len);
+            buf_addn(&out, splice_tail, sizeof splice_tail - 1);
             from = sp[i].at + sp[i].old_len;
         }
         buf_addn(&out, pdf->s + from, pdf->len - from);
@@ -528,7 +543,7 @@ static bool embed_pngs(buf *pdf, const image_cache *ic)
         buf_free(pdf);
         *pdf = out;
     }
-    for (size_t i = 0; i < nsp; i++) buf_free(&sp[i].repl);
+    for (size_t i = 0; i < nsp; i++) buf_free(&sp[i].head);
     free(sp);
     return ok;
 }

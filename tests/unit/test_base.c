@@ -34,6 +34,23 @@ static void test_buf(void)
     CHECK_STR(s, "");
     free(s);
 
+    /* buf_reserve: exactly the room asked for, still a string, and appends
+     * within it never move the bytes. */
+    buf r = BUF_INIT;
+    buf_reserve(&r, 10);
+    CHECK(r.s && r.cap == 11 && r.len == 0);
+    CHECK_STR(r.s, "");
+    const char *at = r.s;
+    buf_add(&r, "0123456789");
+    CHECK(r.s == at && r.cap == 11);
+    CHECK_STR(r.s, "0123456789");
+    buf_reserve(&r, 0);
+    CHECK(r.s == at && r.cap == 11);
+    buf_add(&r, "x");
+    CHECK(r.cap > 11);
+    CHECK_STR(r.s, "0123456789x");
+    buf_free(&r);
+
     int *items = NULL;
     size_t n = 0, cap = 0;
     for (int i = 0; i < 1000; i++) MEM_PUSH(items, n, cap) = i;

@@ -28,6 +28,7 @@ typedef struct deck {
     int W, H, margin;
     double scale;            /* slide sizes are for 960 pt wide; 4:3 is 720 */
     bool print;              /* slides_opts.print */
+    const bool *stop;        /* set: the content no longer matters (a probe overflowed) */
 } deck;
 
 static text_style title_style(deck *k, int size, theme_rgba color)
@@ -170,6 +171,13 @@ typedef struct master {
     const char *speaker, *role;
     int count;
     bool photo_right;        /* the frame on the right (intro), else the theme's side */
+    /* A probing trial only asks whether the content fits one slide.  Once
+     * it needs a second, the answer is no: later slides are bare pages in
+     * the first one's frame, and the fill functions stop at the next block
+     * (deck.stop), so a long section is not laid out in full at every
+     * size that is too large for it. */
+    bool probe, overflowed;
+    int frame[4];
 } master;
 
 static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
@@ -177,6 +185,12 @@ static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
     master *m = ud;
     deck *k = m->k;
     const theme *th = k->th;
+    if (m->probe && m->count > 0) {
+        m->overflowed = true;
+        m->count++;
+        *fx = m->frame[0], *fy = m->frame[1], *fw = m->frame[2], *fh = m->frame[3];
+        return pageset_add_page(m->ps, k->W, k->H);
+    }
     page *pg = new_slide(k, m->ps);
     int margin = k->margin;
     int bottom = k->H - margin - th->slide_size_small;  /* leave the slide number room */
@@ -252,6 +266,7 @@ static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
     *fw = tw;
     *fh = bottom - y;
     if (*fh < k->bc.body_size * 2) *fh = k->bc.body_size * 2;
+    m->frame[0] = *fx, m->frame[1] = *fy, m->frame[2] = *fw, m->frame[3] = *fh;
     m->count++;
     return pg;
 }
@@ -289,19 +304,25 @@ static void adopt_slides(pageset *ps, pageset *scratch)
 }
 
 /* Lays the content out at body size `size` in a scratch pageset; returns
- * it (owned by the caller). */
-static pageset *trial(deck *k, master proto, content_fn fill, void *arg, int size)
+ * it (owned by the caller).  A probe (master.probe) that takes more than
+ * one slide is cut short: use it only to learn that it does not fit. */
+static pageset *trial(deck *k, master proto, content_fn fill, void *arg, int size, bool probe)
 {
     pageset *scratch = pageset_new();
     master m = proto;
     m.ps = scratch;
+    m.probe = probe;
     k->bc.body_size = size;
+    k->stop = &m.overflowed;
     flow *f = flow_new(scratch, content_page, &m);
     flow_page(f);
     fill(k, f, arg);
     flow_free(f);
+    k->stop = NULL;
     return scratch;
 }
+
+static bool stopped(const deck *k) { return k->stop && *k->stop; }
 
 /* The content on one slide at the largest body size, from the theme's
  * down to its minimum in 2 pt steps, at which it fits; when it fits at
@@ -318,15 +339,17 @@ static void fitted_slides(deck *k, pageset *ps, master proto, content_fn fill, v
     int min = (int)(th->slide_min_body * k->scale);
     if (min > top) min = top;
     int chosen = top;
-    pageset *best = trial(k, proto, fill, arg, top);
+    /* Every trial that may be the answer is laid out in full: the top one
+     * only when there is no smaller size to go to, the minimum always. */
+    pageset *best = trial(k, proto, fill, arg, top, min < top);
     if (pageset_npages(best) > 1 && min < top) {
-        pageset *low = trial(k, proto, fill, arg, min);
+        pageset *low = trial(k, proto, fill, arg, min, false);
         pageset_free(best);
         best = low;
         chosen = min;
         if (pageset_npages(low) == 1) {
             for (int size = top - 2 * THEME_PT; size > min; size -= 2 * THEME_PT) {
-                pageset *t = trial(k, proto, fill, arg, size);
+                pageset *t = trial(k, proto, fill, arg, size, true);
                 if (pageset_npages(t) == 1) {
                     pageset_free(best);
                     best = t;
@@ -352,7 +375,7 @@ static void fill_blocks(deck *k, flow *f, void *arg)
 {
     range *r = arg;
     k->bc.photo_max = 0.9;
-    for (size_t i = r->first; i < r->end; i++) {
+    for (size_t i = r->first; i < r->end && !stopped(k); i++) {
         if (i == r->skip) continue;
         if (r->skip_leadins && doc_block_at(k->d, i)->kind == DOC_LEADIN) continue;
         blocks_flow(&k->bc, f, doc_block_at(k->d, i));
@@ -377,7 +400,8 @@ static void intro_slides(deck *k, pageset *ps)
     size_t end = doc_intro_end(k->d);
     bool agenda = count_talks(k->d) >= 3;
     range r = {0, end, (size_t)-1, agenda};
-    master proto = {k, NULL, blocks_ui(k->d, "导语", "Introduction"), -1, NULL, NULL, 0, true};
+    master proto = {.k = k, .title = blocks_ui(k->d, "导语", "Introduction"), .photo = -1,
+                     .photo_right = true};
     bool text = false;
     for (size_t i = 0; i < end; i++) {
         const doc_block *b = doc_block_at(k->d, i);
@@ -399,7 +423,7 @@ static void fill_agenda(deck *k, flow *f, void *arg)
 {
     (void)arg;
     const theme *th = k->th;
-    for (size_t i = 0; i < doc_intro_end(k->d); i++) {
+    for (size_t i = 0; i < doc_intro_end(k->d) && !stopped(k); i++) {
         const doc_block *b = doc_block_at(k->d, i);
         if (b->kind == DOC_LEADIN) blocks_flow(&k->bc, f, b);
     }
@@ -412,7 +436,7 @@ static void fill_agenda(deck *k, flow *f, void *arg)
     int fw = flow_frame_width(f);
     int sw = fw * 3 / 10, tw = fw - sw - st.size;
     int n = 0;
-    for (size_t i = 0; i < doc_nsections(k->d); i++) {
+    for (size_t i = 0; i < doc_nsections(k->d) && !stopped(k); i++) {
         const doc_section *s = doc_section_at(k->d, i);
         if (!is_talk(s)) continue;
         buf b = BUF_INIT;
@@ -439,7 +463,7 @@ static void fill_agenda(deck *k, flow *f, void *arg)
 static void agenda_slides(deck *k, pageset *ps)
 {
     if (count_talks(k->d) < 3) return;
-    master proto = {k, NULL, blocks_ui(k->d, "议程", "Agenda"), -1, NULL, NULL, 0, false};
+    master proto = {.k = k, .title = blocks_ui(k->d, "议程", "Agenda"), .photo = -1};
     fitted_slides(k, ps, proto, fill_agenda, NULL);
 }
 
@@ -457,7 +481,8 @@ static void section_slides(deck *k, pageset *ps)
                 }
             }
         }
-        master proto = {k, NULL, sec->title, sec->photo, sec->speaker, sec->role, 0, false};
+        master proto = {.k = k, .title = sec->title, .photo = sec->photo,
+                         .speaker = sec->speaker, .role = sec->role};
         fitted_slides(k, ps, proto, fill_blocks, &r);
     }
 }

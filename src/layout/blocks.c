@@ -10,6 +10,7 @@
  */
 #include "layout/blocks.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,8 +181,22 @@ int blocks_cover_image(const doc *d)
     return -1;
 }
 
+/* What layout sets that is not the post's own text: the list bullet,
+ * separators, numbers, the words of blocks_ui() and of book.c.
+ * blocks_context() reads it with the post, so that a post is laid out
+ * over the core faces only when these too are drawn by the families its
+ * theme names.  The nested-list bullet ◦ is added only for a post that has
+ * one (uses_white_bullet()): Noto Serif and Noto Sans lack it, so such a
+ * post takes the whole set, where the bullet falls back as it always has.
+ * Every word blocks_ui() returns must be here; debug builds check it. */
+static const char generated_text[] =
+    "• · … – — / . , : 0123456789\n"
+    "（续） (cont.)\n目录 Contents\n导语 Introduction\n议程 Agenda\n谢谢观看 Thank you\n"
+    "文集 Collected posts\n收录 篇文章\n";
+
 const char *blocks_ui(const doc *d, const char *zh, const char *en)
 {
+    assert(strstr(generated_text, zh) && strstr(generated_text, en));
     const char *l = doc_get_meta(d)->lang;
     return l && !strncmp(l, "en", 2) ? en : zh;
 }
@@ -669,6 +684,17 @@ void blocks_logo(blocks_ctx *bc, page *pg, int x, int y, int w, int h, bool righ
     page_add_image(pg, bc->th->logo, &info, right ? x + w - lw : x, y, lw, lh, FIT_CONTAIN, 0.5);
 }
 
+/* Whether flow_list() marks some item of b (or of what it holds) "◦": an
+ * unordered list at an odd depth, lists and quotes each adding one. */
+static bool uses_white_bullet(const doc_block *b, int depth)
+{
+    if (b->kind == DOC_LIST && !b->ordered && depth % 2) return true;
+    int inner = depth + (b->kind == DOC_LIST || b->kind == DOC_QUOTE);
+    for (const doc_block *c = b->child; c; c = c->next)
+        if (uses_white_bullet(c, inner)) return true;
+    return false;
+}
+
 PangoContext *blocks_context(fontset *fs, const doc *d, const theme *th)
 {
     const char *lang = doc_get_meta(d)->lang;
@@ -677,6 +703,12 @@ PangoContext *blocks_context(fontset *fs, const doc *d, const theme *th)
     buf text = BUF_INIT, cjk = BUF_INIT, other = BUF_INIT;
     doc_collect_text(d, &text);
     if (th->footer) buf_add(&text, th->footer);
+    buf_add(&text, generated_text);
+    for (size_t i = 0; i < doc_nblocks(d); i++)
+        if (uses_white_bullet(doc_block_at(d, i), 0)) {
+            buf_add(&text, "◦");
+            break;
+        }
     bool cjk_lang = text_lang_is_cjk(lang);
     for (size_t i = 0; i < text.len;) {
         size_t adv;

@@ -116,6 +116,9 @@ static void test_core_coverage(void)
     /* A family that is not among the core faces. */
     const char *thai[] = {"Noto Sans Thai"};
     CHECK(!covers(thai, 1, "abc"));
+    /* Only the Simplified Chinese CJK faces are core faces. */
+    const char *jp[] = {"Noto Sans CJK JP"};
+    CHECK(!covers(jp, 1, "abc"));
     const char *nosuch[] = {"No Such Family"};
     CHECK(!covers(nosuch, 1, "abc"));
 

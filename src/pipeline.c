@@ -63,6 +63,12 @@ void pipeline_env_set_themes(pipeline_env *env, themefile_cache *tc)
 
 void pipeline_env_expect_many(pipeline_env *env) { fontset_drop_core(env->fs); }
 
+void pipeline_env_end_post(pipeline_env *env)
+{
+    subset_cache_free(env->subsets);
+    env->subsets = subset_cache_new();
+}
+
 void pipeline_env_free(pipeline_env *env)
 {
     if (!env) return;

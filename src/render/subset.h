@@ -26,12 +26,14 @@
 typedef struct subset subset;
 typedef struct subset_cache subset_cache;
 
-/* The cut faces of one process, shared by the documents it writes (one
- * per pipeline_env, like the font set).  A face grows to hold every glyph
+/* The cut faces shared by the documents a process writes (one per
+ * pipeline_env, like the font set; a batch worker starts a new one for
+ * each post, pipeline_env_end_post()).  A face grows to hold every glyph
  * any document asked for, and is cut again only when a document needs a
  * glyph it lacks; cairo still embeds only the glyphs each PDF draws, so a
  * PDF's bytes do not depend on the documents written before it, and
- * cairo's per-font glyph caches stay warm from one post to the next.
+ * cairo's per-font glyph caches stay warm from a post's handout to its
+ * deck.
  * Returns a new cache owned by the caller; free with subset_cache_free()
  * (NULL is a no-op). */
 subset_cache *subset_cache_new(void);

@@ -164,13 +164,12 @@ static const cairo_user_data_key_t size_key;
 
 static cairo_surface_t *stand_in_surface(int w, int h, char *why, size_t whysz)
 {
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    cairo_surface_t *s = new_surface(CAIRO_FORMAT_RGB24, 1, 1, why, whysz);
+    if (!s) return NULL;
     stored_size *sz = mem_alloc(sizeof *sz);
     *sz = (stored_size){w, h};
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
-        cairo_surface_set_user_data(s, &size_key, sz, free) != CAIRO_STATUS_SUCCESS) {
-        snprintf(why, whysz, "cannot create a surface: %s",
-                 cairo_status_to_string(cairo_surface_status(s)));
+    if (cairo_surface_set_user_data(s, &size_key, sz, free) != CAIRO_STATUS_SUCCESS) {
+        snprintf(why, whysz, "cannot keep the size of a %dx%d image", w, h);
         cairo_surface_destroy(s);
         free(sz);
         return NULL;

@@ -715,8 +715,9 @@ PangoContext *blocks_context(fontset *fs, const doc *d, const theme *th)
         uint32_t cp = utf8_decode(text.s + i, text.len - i, &adv);
         if (!adv) adv = 1;
         /* Spaces join either kind of run (text.c): both must have them. */
-        if (utf8_is_space(cp) || !text_is_cjk_char(cp, cjk_lang)) buf_addn(&other, text.s + i, adv);
-        if (utf8_is_space(cp) || text_is_cjk_char(cp, cjk_lang)) buf_addn(&cjk, text.s + i, adv);
+        bool space = utf8_is_space(cp), wide = text_is_cjk_char(cp, cjk_lang);
+        if (space || !wide) buf_addn(&other, text.s + i, adv);
+        if (space || wide) buf_addn(&cjk, text.s + i, adv);
         i += adv;
     }
     char *body = text_cjk_family(th->body.cjk, lang), *heading = text_cjk_family(th->heading.cjk, lang);

@@ -438,5 +438,4 @@ PangoContext *fontset_context_core(fontset *fs, const char *lang)
     return context_over(core_map(fs), lang);
 }
 
-
 const char *fontset_dir(const fontset *fs) { return fs->dir; }

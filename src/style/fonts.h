@@ -19,7 +19,7 @@ typedef struct fontset fontset;
 
 /* Loads dir/fonts.conf and the fonts it names, and dir/core.conf when it
  * exists (a configuration of the faces most posts need, for
- * fontset_context_for()).  Returns a new fontset
+ * fontset_context_core()).  Returns a new fontset
  * owned by the caller (free with fontset_free()), or NULL and appends an
  * error naming the missing file or family and how to install it. */
 fontset *fontset_new(const char *dir, diag_list *dl);
@@ -44,7 +44,7 @@ bool fontset_core_covers(fontset *fs, const char *const *families, size_t nfamil
                          const char *text, size_t len);
 /* Like fontset_context(), over the core faces when there are some.  Pango
  * 1.50 sorts every face of a configuration for each font size and style a
- * document uses, fallback needed or not: over the 68 core faces instead of
+ * document uses, fallback needed or not: over the 21 core faces instead of
  * the 324 of fonts.conf.  For text none of whose characters falls back
  * (fontset_core_covers()), the faces and glyphs are the same. */
 PangoContext *fontset_context_core(fontset *fs, const char *lang);

@@ -1270,6 +1270,37 @@ static void trim_bare_url(cmark_node *link)
     free(addr);
 }
 
+/* cmark-gfm's extended autolinks are matched before backslash escapes
+ * are processed, so "https://x.org/p/RISC\_V", escaped by its author
+ * only to keep the underscore from starting emphasis, would keep the
+ * backslash in its text and in its address, which then leads nowhere.  In
+ * a bare URL a backslash before ASCII punctuation is taken as the escape
+ * it is everywhere else in CommonMark, in the text and the address alike. */
+static void unescape_bare_url(cmark_node *link)
+{
+    cmark_node *child = cmark_node_first_child(link);
+    if (!child || cmark_node_next(child) || cmark_node_get_type(child) != CMARK_NODE_TEXT) return;
+    const char *text = cmark_node_get_literal(child), *url = cmark_node_get_url(link);
+    if (!text || !url || !strchr(text, '\\')) return;
+    size_t tl = strlen(text), ul = strlen(url);
+    if (!tl || tl > ul || strcmp(url + ul - tl, text)) return;
+    const char *sources[2] = {text, url};
+    char *out[2];
+    for (int k = 0; k < 2; k++) {
+        const char *src = sources[k];
+        char *o = out[k] = mem_alloc(strlen(src) + 1);
+        for (; *src; src++) {
+            if (*src == '\\' && src[1] && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", src[1])) src++;
+            *o++ = *src;
+        }
+        *o = '\0';
+    }
+    cmark_node_set_literal(child, out[0]);
+    cmark_node_set_url(link, out[1]);
+    free(out[0]);
+    free(out[1]);
+}
+
 static void trim_bare_urls(cmark_node *root)
 {
     /* Collected first: the tree is not changed under the iterator. */
@@ -1283,7 +1314,10 @@ static void trim_bare_urls(cmark_node *root)
             MEM_PUSH(links, n, cap) = node;
     }
     cmark_iter_free(it);
-    for (size_t i = 0; i < n; i++) trim_bare_url(links[i]);
+    for (size_t i = 0; i < n; i++) {
+        unescape_bare_url(links[i]);
+        trim_bare_url(links[i]);
+    }
     free(links);
 }
 

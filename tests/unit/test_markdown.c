@@ -150,6 +150,9 @@ static const struct { const char *in, *href, *after; } bare_urls[] = {
     {"见 https://zh.wikipedia.org/wiki/中文 页", "https://zh.wikipedia.org/wiki/中文", " 页"},
     {"见 www.a.com/x。", "http://www.a.com/x", "。"},
     {"[文字。](https://a.com/y) 后", "https://a.com/y", " 后"},
+    /* An escape its author wrote to keep "_" from starting emphasis. */
+    {"见 https://a.com/p/RISC\\_V 后", "https://a.com/p/RISC_V", " 后"},
+    {"*https://a.com/p/A\\_B\\_C*", "https://a.com/p/A_B_C", ""},
 };
 
 static void test_bare_urls(void)

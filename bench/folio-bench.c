@@ -6,9 +6,7 @@
  *                                       time, the first round and the median
  *                                       of the others, in ms
  *   folio-bench stages POST.md          one handout, stage by stage: time
- *                                       and peak RSS (VmHWM) after each (the
- *                                       font subsets are made once alone,
- *                                       then again inside pdf)
+ *                                       and peak RSS (VmHWM) after each
  *   folio-bench glyphs POST.md [slides] the glyph ids the handout's (or the
  *                                       deck's) PDF keeps of each CJK face:
  *                                       "FILE INDEX GID...", for comparing
@@ -33,7 +31,6 @@
 #include "layout/slides.h"
 #include "pipeline.h"
 #include "render/pdf.h"
-#include "render/subset.h"
 #include "style/theme.h"
 #include "style/themefile.h"
 
@@ -161,10 +158,7 @@ static int run_stages(const char *post)
     STAGE("load");
     pageset *ps = lay_out(env, d, false, dl);
     STAGE("layout");
-    /* The subsets alone (pdf_write() makes them again). */
-    subset_free(subset_new(ps, NULL));
-    STAGE("subset");
-    if (!pdf_write(ps, NULL, "/tmp/folio-bench-stages.pdf", post, dl)) return fail(dl);
+    if (!pdf_write(ps, "/tmp/folio-bench-stages.pdf", post, dl)) return fail(dl);
     STAGE("pdf");
     unlink("/tmp/folio-bench-stages.pdf");
     printf("%-8s %9.2f\n", "total", now_ms() - t0);
@@ -184,12 +178,10 @@ static int run_glyphs(const char *post, bool slides)
     doc *d = article_load(post, &ao, dl);
     if (!d) return fail(dl);
     pageset *ps = lay_out(env, d, slides, dl);
-    subset *ss = subset_new(ps, NULL);
     buf out = BUF_INIT;
-    subset_describe(ss, &out);
+    pdf_describe_fonts(ps, &out);
     fputs(out.s ? out.s : "", stdout);
     buf_free(&out);
-    subset_free(ss);
     pageset_free(ps);
     doc_free(d);
     pipeline_env_free(env);

@@ -18,7 +18,6 @@
 
 struct pipeline_env {
     fontset *fs;
-    subset_cache *subsets;        /* cut CJK faces, shared by every PDF */
     const theme *th;
     themefile_cache *themes;      /* owned, may be NULL */
     const theme **checked;        /* themes whose fonts were found */
@@ -49,7 +48,6 @@ pipeline_env *pipeline_env_new(const char *fonts_dir, const theme *th, diag_list
     }
     pipeline_env *env = mem_calloc(1, sizeof *env);
     env->fs = fs;
-    env->subsets = subset_cache_new();
     env->th = th;
     MEM_PUSH(env->checked, env->nchecked, env->checkcap) = th;
     return env;
@@ -63,16 +61,9 @@ void pipeline_env_set_themes(pipeline_env *env, themefile_cache *tc)
 
 void pipeline_env_expect_many(pipeline_env *env) { fontset_drop_core(env->fs); }
 
-void pipeline_env_end_post(pipeline_env *env)
-{
-    subset_cache_free(env->subsets);
-    env->subsets = subset_cache_new();
-}
-
 void pipeline_env_free(pipeline_env *env)
 {
     if (!env) return;
-    subset_cache_free(env->subsets);
     fontset_free(env->fs);
     themefile_cache_free(env->themes);
     free(env->checked);
@@ -174,7 +165,7 @@ int pipeline_run_doc(pipeline_env *env, const pipeline_job *job, const doc *d, d
         status = PIPELINE_FAILED;
     } else if (job->dump) {
         if (dump) pageset_dump(ps, dump);
-    } else if (!pdf_write_with(ps, env->subsets, job->images, job->output, job->input, dl)) {
+    } else if (!pdf_write_with(ps, job->images, job->output, job->input, dl)) {
         status = PIPELINE_FAILED;
     } else if (job->kind == PIPELINE_SLIDES && job->png_dir && !write_previews(ps, job, dl)) {
         status = PIPELINE_FAILED;
@@ -246,7 +237,7 @@ int pipeline_run_book(pipeline_env *env, const pipeline_book_job *job, diag_list
         if (diag_errors(dl)) status = PIPELINE_FAILED;
         else if (job->dump) {
             if (dump) pageset_dump(ps, dump);
-        } else if (!pdf_write(ps, env->subsets, job->output, NULL, dl)) {
+        } else if (!pdf_write(ps, job->output, NULL, dl)) {
             status = PIPELINE_FAILED;
         }
     }

@@ -47,14 +47,6 @@ void pipeline_env_free(pipeline_env *env);
 void pipeline_env_set_themes(pipeline_env *env, themefile_cache *tc);
 /* The env will lay out many posts (a batch): see fontset_drop_core(). */
 void pipeline_env_expect_many(pipeline_env *env);
-/* One post of many is done (its handout and deck): drops the CJK faces cut
- * for it, so that the next post cuts its own instead of growing these.
- * A batch of distinct posts needs new glyphs in almost every post, and a
- * face grown to hold every glyph so far costs more to cut again than one
- * post's: 44 distinct corpus posts in one worker, 36.0 -> 33.0 G
- * instructions, 5.1 -> 4.6 s, peak 101 -> 81 MB.  (Only an archive of
- * repeated posts, such as bench/batch.sh's copies, is faster grown.) */
-void pipeline_env_end_post(pipeline_env *env);
 fontset *pipeline_env_fonts(pipeline_env *env);  /* borrowed */
 const theme *pipeline_env_theme(const pipeline_env *env); /* borrowed */
 

@@ -382,7 +382,6 @@ static void render_post(void *ctx, size_t task, buf *reply)
     free(text);
     doc_free(d);
     diag_list_free(dl);
-    pipeline_env_end_post(s->env);
 #ifdef __GLIBC__
     /* A worker lives for many posts, and glibc keeps freed heap: without
      * this, one post with large decoded images left the worker at twice

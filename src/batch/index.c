@@ -345,7 +345,7 @@ index_result index_update(const manifest *m, const index_opts *o, pipeline_env *
     catalogue_opts co = {o->th->paper, NULL};
     pageset *ps = catalogue_layout(entries, n, o->th, pipeline_env_fonts(*env), &co, dl);
     res.pages = pageset_npages(ps);
-    if (pdf_write(ps, NULL, pdf_path, pdf_path, dl)) {
+    if (pdf_write(ps, pdf_path, pdf_path, dl)) {
         write_key(key_path, pdf_path, key, dl);
         res.status = INDEX_WRITTEN;
     }

@@ -1,10 +1,10 @@
-/* draw: one page of boxes onto a cairo context, for PDF and PNG alike.
+/* draw: one page of boxes onto a cairo context, for pictures (PNG).
  *
- * Text lines are drawn from their shaped Pango lines (no shaping here),
- * through subset.c for PDF so that CJK faces are embedded as tight subsets;
- * images through the image cache, which embeds JPEGs as they are on vector
- * surfaces and decodes them only for pixels; QR codes from libqrencode's
- * module matrix with the standard's four-module quiet zone.
+ * Text lines are drawn from their shaped Pango lines (no shaping here) by
+ * pango-cairo; images are decoded through the image cache; QR codes from
+ * libqrencode's module matrix with the standard's four-module quiet zone.
+ * pdf.c draws the same boxes as PDF operators; the two must agree on what
+ * each box looks like.
  *
  * A placed page (imposition) is drawn by drawing its page again under a
  * transformation and a clip, so a booklet sheet or a slide handout shows
@@ -78,8 +78,8 @@ void draw_placed_matrix(const box *b, cairo_matrix_t *m)
     cairo_matrix_scale(m, s, s);
 }
 
-static void draw_placed(cairo_t *cr, const box *b, image_cache *ic, subset *ss, bool vector,
-                        const char *diag_file, diag_list *dl)
+static void draw_placed(cairo_t *cr, const box *b, image_cache *ic, const char *diag_file,
+                        diag_list *dl)
 {
     cairo_save(cr);
     cairo_rectangle(cr, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
@@ -91,12 +91,12 @@ static void draw_placed(cairo_t *cr, const box *b, image_cache *ic, subset *ss, 
      * whole cell. */
     cairo_rectangle(cr, 0, 0, PT(b->placed->w), PT(b->placed->h));
     cairo_clip(cr);
-    draw_page(cr, b->placed, ic, ss, vector, diag_file, dl);
+    draw_page(cr, b->placed, ic, diag_file, dl);
     cairo_restore(cr);
 }
 
-void draw_page(cairo_t *cr, const page *pg, image_cache *ic, subset *ss, bool vector,
-               const char *diag_file, diag_list *dl)
+void draw_page(cairo_t *cr, const page *pg, image_cache *ic, const char *diag_file,
+               diag_list *dl)
 {
     if (pg->background) {
         draw_set_rgba(cr, pg->background);
@@ -125,11 +125,12 @@ void draw_page(cairo_t *cr, const page *pg, image_cache *ic, subset *ss, bool ve
                 break;
             }
             cairo_set_source_rgb(cr, 0, 0, 0);
-            subset_show_line(ss, cr, line, b->x, b->y);
+            cairo_move_to(cr, PT(b->x), PT(b->y));
+            pango_cairo_show_layout_line(cr, line);
             break;
         }
         case BOX_IMAGE: {
-            cairo_surface_t *s = image_cache_get(ic, b->path, &b->info, !vector, diag_file, dl);
+            cairo_surface_t *s = image_cache_get(ic, b->path, &b->info, true, diag_file, dl);
             if (!s) {
                 draw_placeholder(cr, b);
                 break;
@@ -149,7 +150,7 @@ void draw_page(cairo_t *cr, const page *pg, image_cache *ic, subset *ss, bool ve
             draw_qr(cr, b);
             break;
         case BOX_PLACED:
-            draw_placed(cr, b, ic, ss, vector, diag_file, dl);
+            draw_placed(cr, b, ic, diag_file, dl);
             break;
         case BOX_LINK:
         case BOX_DEST:

@@ -109,6 +109,29 @@ void image_cache_set_png_passthrough(image_cache *c, bool on) { c->png_passthrou
 size_t image_cache_npng(const image_cache *c) { return c->npngs; }
 const image_png *image_cache_png(const image_cache *c, size_t i) { return &c->pngs[i]; }
 
+/* A stand-in's image_png, as its index in c->pngs plus one: an index
+ * rather than a pointer because c->pngs moves as it grows. */
+static const cairo_user_data_key_t png_key;
+
+/* Appends *p to c's PNGs and ties stand_in to it; false (nothing kept)
+ * when cairo cannot hold the tie, for then the stand-in could not be told
+ * from a real JPEG by image_cache_png_of(). */
+static bool keep_png(image_cache *c, cairo_surface_t *stand_in, const image_png *p)
+{
+    void *idx = (void *)(uintptr_t)(c->npngs + 1);
+    if (cairo_surface_set_user_data(stand_in, &png_key, idx, NULL) != CAIRO_STATUS_SUCCESS)
+        return false;
+    MEM_PUSH(c->pngs, c->npngs, c->pngcap) = *p;
+    return true;
+}
+
+const image_png *image_cache_png_of(const image_cache *c, cairo_surface_t *s)
+{
+    if (!c || !s) return NULL;
+    uintptr_t idx = (uintptr_t)cairo_surface_get_user_data(s, &png_key);
+    return idx && idx <= c->npngs ? &c->pngs[idx - 1] : NULL;
+}
+
 /* The id "folio-<format>-<fnv64>-<length>" of a file's bytes; returns its
  * length. */
 static int unique_id(const unsigned char *data, size_t len, media_format f, char *id, size_t idsz)
@@ -697,12 +720,12 @@ static cairo_surface_t *load(image_cache *c, const char *path, const media_info 
             png_passable(data, len, &p)) {
             unique_id(data, len, mi.format, p.marker, sizeof p.marker);
             s = png_stand_in(&p, why, whysz);
-            if (s) {
-                MEM_PUSH(c->pngs, c->npngs, c->pngcap) = p;
+            if (s && keep_png(c, s, &p)) {
                 set_unique_id(s, data, len, mi.format);
                 free(data);
                 return s;
             }
+            if (s) cairo_surface_destroy(s);
             free((void *)p.idat);
             free((void *)p.palette);
         }
@@ -718,11 +741,11 @@ static cairo_surface_t *load(image_cache *c, const char *path, const media_info 
     if (s && !need_pixels && c->png_passthrough && png_from_pixels(s, &p)) {
         unique_id(data, len, mi.format, p.marker, sizeof p.marker);
         cairo_surface_t *stand_in = png_stand_in(&p, why, whysz);
-        if (stand_in) {
-            MEM_PUSH(c->pngs, c->npngs, c->pngcap) = p;
+        if (stand_in && keep_png(c, stand_in, &p)) {
             cairo_surface_destroy(s);
             s = stand_in;
         } else {
+            if (stand_in) cairo_surface_destroy(stand_in);
             free((void *)p.idat);
         }
     }
@@ -879,6 +902,42 @@ void image_draw_cover(cairo_t *cr, cairo_surface_t *s, const media_info *info, d
     cairo_clip(cr);
     draw_into(cr, s, info, x + (w - iw) / 2, y + (h - ih) * anchor_y, iw, ih);
     cairo_restore(cr);
+}
+
+bool image_pdf_matrix(cairo_surface_t *s, const media_info *info, double x, double y, double w,
+                      double h, bool cover, double anchor_y, cairo_matrix_t *m)
+{
+    cairo_matrix_init_identity(m);
+    if (!s || !(w > 0) || !(h > 0)) return false;
+    double sw, sh, dw, dh;
+    cairo_matrix_t o;
+    stored_size_of(s, info, &sw, &sh);
+    int orient = info ? info->orientation : 1;
+    orientation_matrix(orient, sw, sh, &o, &dw, &dh);
+    if (!(dw > 0) || !(dh > 0)) return false;
+    if (cover) {
+        /* image_draw_cover()'s placement, to the last operation. */
+        if (!(anchor_y >= 0)) anchor_y = 0;
+        if (anchor_y > 1) anchor_y = 1;
+        double scale = w / dw > h / dh ? w / dw : h / dh;
+        double iw = dw * scale, ih = dh * scale;
+        x += (w - iw) / 2;
+        y += (h - ih) * anchor_y;
+        w = iw;
+        h = ih;
+    }
+    /* Image space to stored pixels normalised to the unit square: PDF puts
+     * row 0 at v = 1, so (u, v) is stored (u, 1 - v).  Then the
+     * orientation on that square (the stored size no longer matters: the
+     * displayed image is stretched into w x h), then the square to the
+     * rectangle.  cairo_matrix_multiply(r, a, b) applies a first. */
+    cairo_matrix_t flip, fit;
+    cairo_matrix_init(&flip, 1, 0, 0, -1, 0, 1);
+    orientation_matrix(orient, 1, 1, &o, &dw, &dh);
+    cairo_matrix_init(&fit, w, 0, 0, h, x, y);
+    cairo_matrix_multiply(m, &flip, &o);
+    cairo_matrix_multiply(m, m, &fit);
+    return true;
 }
 
 void image_draw_placeholder(cairo_t *cr, PangoContext *pc, const char *font, const char *label,

@@ -65,6 +65,12 @@ void image_cache_set_png_passthrough(image_cache *c, bool on);
  * Borrowed; valid until image_cache_free(). */
 size_t image_cache_npng(const image_cache *c);
 const image_png *image_cache_png(const image_cache *c, size_t i);
+/* The PNG a passthrough stand-in surface s (from image_cache_get() on c)
+ * carries, NULL when s is no such stand-in (a JPEG passthrough, a pixel
+ * surface, or a surface of another cache).  A PDF writer must ask this
+ * before taking CAIRO_MIME_TYPE_JPEG data as a real JPEG.  Borrowed;
+ * valid until image_cache_free(). */
+const image_png *image_cache_png_of(const image_cache *c, cairo_surface_t *s);
 
 /* True when an image of this probed size may be decoded: at least one
  * pixel and at most MEDIA_MAX_PIXELS. */
@@ -126,6 +132,21 @@ void image_draw(cairo_t *cr, cairo_surface_t *s, const media_info *info, double 
  * bottom.  Saves and restores cr's state. */
 void image_draw_cover(cairo_t *cr, cairo_surface_t *s, const media_info *info, double x,
                       double y, double w, double h, double anchor_y);
+
+/* For a PDF writer that draws images itself (pdfimage.h): sets *m to the
+ * map from PDF image space (the unit square, (0, 0) the lower-left corner
+ * of the image as stored, row 0 at v = 1) to user space (points, y down,
+ * origin top-left, as cairo's in draw.c), placing s as image_draw() would
+ * (cover false) or image_draw_cover() with anchor_y (cover true),
+ * orientation included.  Write it as "xx yx xy yy x0 y0 cm" in that
+ * order, then "/Im Do", after clipping to x, y, w, h ("re W n") in both
+ * cases, as cairo's PDF surface did: a cover image overflows the
+ * rectangle, and poppler widens any image to whole device pixels, a hard
+ * edge one pixel too far unless clipped.  Returns false
+ * (*m the identity) when image_draw*() would draw nothing: s NULL, w or h
+ * not positive. */
+bool image_pdf_matrix(cairo_surface_t *s, const media_info *info, double x, double y, double w,
+                      double h, bool cover, double anchor_y, cairo_matrix_t *m);
 
 /* Placeholder for a missing or unsupported image: a light grey box with a
  * thin border filling x, y, w, h, and label (the file name, UTF-8) centred

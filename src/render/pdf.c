@@ -1,19 +1,39 @@
 /* pdf: see pdf.h.
  *
- * draw_page() paints; this file adds what only a PDF has: destinations,
- * links and the outline.  Link rectangles are
- * grouped per target and page so that a URL broken over two lines is one
- * link with two rectangles.  On an imposed page (booklet sheet, slide
- * handout) the destinations and links of every placed page are carried to
- * the sheet with the same matrix draw.c draws it with; each source page is
- * placed once, so every destination name still appears once.
+ * folio writes its PDFs itself.  cairo 1.16's PDF surface cost most of a
+ * post's time (it records every page, replays it twice, loads every glyph
+ * through FreeType once per size for extents and again for its path, and
+ * re-subsets each font) and needed five repairs afterwards (PNG splices,
+ * subset tags, dangling structure references, repeated resources, file
+ * links).  The layout stage already decided everything: pages of boxes at
+ * known positions, shaped lines of glyphs.  Writing that down is PDF
+ * syntax (pdfobj.c), fonts cut with hb-subset (pdffont.c), image
+ * XObjects (pdfimage.c) and text operators from Pango's lines
+ * (pdftext.c); this file builds the pages, their links and destinations,
+ * the outline, page labels and metadata.
+ *
+ * Every page's user space is flipped to y down ("1 0 0 -1 0 H cm"), so
+ * boxes are drawn with the layout's own coordinates; annotations and
+ * destinations, which PDF keeps outside content streams, are turned back.
+ * All pages share one resource dictionary (every font, image and
+ * transparency state of the document): readers load a resource when a
+ * page's content uses it.
+ *
+ * Links to the same URL or destination on one page become one annotation
+ * with several rectangles (/QuadPoints; a URL broken over two lines).
+ * File links stay one per rectangle: they sit close together in a
+ * catalogue row, and a reader that ignores /QuadPoints would make the
+ * union of the rectangles clickable.  On an imposed page (booklet sheet,
+ * slide handout) the destinations and links of every placed page are
+ * carried to the sheet with the same matrix its content is drawn with;
+ * each source page is placed once, so every destination name still
+ * appears once.
  */
 #include "render/pdf.h"
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <errno.h>
-#include <pango/pangocairo.h>
+#include <qrencode.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,31 +41,225 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/mem.h"
-#include "base/utf8.h"
 #include "render/draw.h"
 #include "render/image.h"
-#include "render/subset.h"
+#include "render/pdffont.h"
+#include "render/pdfimage.h"
+#include "render/pdfobj.h"
+#include "render/pdftext.h"
 
 #define PT(v) ((double)(v) / 1024.0)
 
-/* cairo tag attributes quote strings with '...'; a quote or backslash in
- * a URL or name must be escaped. */
-static void add_quoted(buf *b, const char *s)
+/* Placed pages nest only as deep as impose.c builds them (one level); the
+ * limit guards against a cycle, never reached by real input. */
+#define MAX_PLACED_DEPTH 4
+
+typedef struct xobj {
+    const char *name;            /* borrowed from pdfimage */
+    int obj;
+} xobj;
+
+typedef struct dest {
+    const char *name;            /* borrowed from the pageset */
+    int page;                    /* index */
+    double x, y;                 /* PDF coordinates (y up) */
+} dest;
+
+typedef struct doc {
+    pdfobj *w;
+    pdffont_set *fonts;
+    pdftext *text;
+    pdfimage_set *images;
+    image_cache *ic;
+    const char *diag_file;
+    diag_list *dl;
+    xobj *xobjs;
+    size_t nxobjs, xcap;
+    bool alpha[256];             /* fill alphas used: /GA<n> states */
+    int *page_obj;
+    dest *dests;
+    size_t ndests, dcap;
+} doc;
+
+/* ---- content ---- */
+
+static void add_nums(buf *ops, const double *v, int n)
 {
-    buf_addc(b, '\'');
-    for (; *s; s++) {
-        if (*s == '\'' || *s == '\\') buf_addc(b, '\\');
-        buf_addc(b, *s);
+    for (int i = 0; i < n; i++) {
+        if (i) buf_addc(ops, ' ');
+        pdf_add_num(ops, v[i]);
     }
-    buf_addc(b, '\'');
 }
 
-/* A destination or a link rectangle in the coordinates of the page being
+static void rect_path(buf *ops, double x, double y, double w, double h)
+{
+    double v[4] = {x, y, w, h};
+    add_nums(ops, v, 4);
+    buf_add(ops, " re\n");
+}
+
+/* Sets the fill colour; alpha below 255 also sets a graphics state, so the
+ * caller must be inside q ... Q (fill_rgba() is). */
+static void set_fill(doc *d, buf *ops, theme_rgba c)
+{
+    unsigned a = c & 0xff;
+    if (a != 255) {
+        d->alpha[a] = true;
+        buf_addf(ops, "/GA%u gs\n", a);
+    }
+    double v[3] = {((c >> 24) & 0xff) / 255.0, ((c >> 16) & 0xff) / 255.0, ((c >> 8) & 0xff) / 255.0};
+    add_nums(ops, v, 3);
+    buf_add(ops, " rg\n");
+}
+
+static void fill_rect(doc *d, buf *ops, theme_rgba c, double x, double y, double w, double h)
+{
+    bool q = (c & 0xff) != 255;
+    if (q) buf_add(ops, "q\n");
+    set_fill(d, ops, c);
+    rect_path(ops, x, y, w, h);
+    buf_add(ops, "f\n");
+    if (q) buf_add(ops, "Q\n");
+}
+
+static void placeholder(doc *d, buf *ops, const box *b)
+{
+    /* The theme's colors.placeholder-bg; boxes without one, light grey. */
+    fill_rect(d, ops, b->color ? b->color : 0xEDEDEDFF, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
+    buf_add(ops, "0.7 0.7 0.7 RG 0.75 w\n");
+    rect_path(ops, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
+    buf_add(ops, "S\n");
+}
+
+static void qr(doc *d, buf *ops, const box *b)
+{
+    QRcode *code = QRcode_encodeString(b->text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!code) return;
+    /* Four modules of quiet zone around the symbol, as the standard asks. */
+    int n = code->width + 8;
+    double m = PT(b->w) / n;
+    fill_rect(d, ops, 0xFFFFFFFF, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
+    buf_add(ops, "0 0 0 rg\n");
+    for (int y = 0; y < code->width; y++)
+        for (int x = 0; x < code->width; x++)
+            if (code->data[y * code->width + x] & 1)
+                rect_path(ops, PT(b->x) + (x + 4) * m, PT(b->y) + (y + 4) * m, m, m);
+    buf_add(ops, "f\n");
+    QRcode_free(code);
+}
+
+static void concat(buf *ops, const cairo_matrix_t *m)
+{
+    double v[6] = {m->xx, m->yx, m->xy, m->yy, m->x0, m->y0};
+    add_nums(ops, v, 6);
+    buf_add(ops, " cm\n");
+}
+
+static void image(doc *d, buf *ops, const box *b)
+{
+    cairo_surface_t *s = image_cache_get(d->ic, b->path, &b->info, false, d->diag_file, d->dl);
+    const char *name = NULL;
+    int obj = s ? pdfimage_xobject(d->images, d->w, d->ic, s, &name) : 0;
+    if (!obj) {
+        placeholder(d, ops, b);
+        return;
+    }
+    bool known = false;
+    for (size_t i = 0; i < d->nxobjs && !known; i++) known = d->xobjs[i].obj == obj;
+    if (!known) MEM_PUSH(d->xobjs, d->nxobjs, d->xcap) = (xobj){name, obj};
+    cairo_matrix_t m;
+    if (!image_pdf_matrix(s, &b->info, PT(b->x), PT(b->y), PT(b->w), PT(b->h),
+                          b->fit == FIT_COVER, b->anchor_y, &m))
+        return;
+    /* Clipped to the box for a stretched image too: without it poppler
+     * may paint one device pixel past a right or bottom edge. */
+    buf_add(ops, "q\n");
+    rect_path(ops, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
+    buf_add(ops, "W n\n");
+    concat(ops, &m);
+    pdf_add_name(ops, name);
+    buf_add(ops, " Do\nQ\n");
+}
+
+static void page_ops(doc *d, buf *ops, const page *pg, int depth);
+
+static void placed(doc *d, buf *ops, const box *b, int depth)
+{
+    if (depth >= MAX_PLACED_DEPTH) return;
+    buf_add(ops, "q\n");
+    rect_path(ops, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
+    buf_add(ops, "W n\n");
+    cairo_matrix_t m;
+    draw_placed_matrix(b, &m);
+    concat(ops, &m);
+    /* Also clip to the page itself: its background must not fill the
+     * whole cell. */
+    rect_path(ops, 0, 0, PT(b->placed->w), PT(b->placed->h));
+    buf_add(ops, "W n\n");
+    page_ops(d, ops, b->placed, depth + 1);
+    buf_add(ops, "Q\n");
+}
+
+static void page_ops(doc *d, buf *ops, const page *pg, int depth)
+{
+    if (pg->background) fill_rect(d, ops, pg->background, 0, 0, PT(pg->w), PT(pg->h));
+    for (size_t k = 0; k < pg->nboxes; k++) {
+        const box *b = &pg->boxes[k];
+        switch (b->kind) {
+        case BOX_RECT:
+            fill_rect(d, ops, b->color, PT(b->x), PT(b->y), PT(b->w), PT(b->h));
+            break;
+        case BOX_LINE: {
+            PangoLayoutLine *line = pango_layout_get_line_readonly(b->layout, b->line);
+            if (!line) break;
+            if (b->shape)
+                /* Outlines, not text: nothing for a reader to extract. */
+                pdftext_outline_line(ops, line, b->x, b->y, b->color >> 8);
+            else
+                pdftext_show_line(d->text, ops, line, b->x, b->y);
+            break;
+        }
+        case BOX_IMAGE:
+            image(d, ops, b);
+            break;
+        case BOX_PLACEHOLDER:
+            placeholder(d, ops, b);
+            break;
+        case BOX_QR:
+            qr(d, ops, b);
+            break;
+        case BOX_PLACED:
+            placed(d, ops, b, depth);
+            break;
+        case BOX_LINK:
+        case BOX_DEST:
+            break;
+        }
+    }
+}
+
+/* Pass 1: every glyph of every line the document draws. */
+static void collect_page(pdffont_set *fonts, const page *pg, int depth)
+{
+    for (size_t k = 0; k < pg->nboxes; k++) {
+        const box *b = &pg->boxes[k];
+        if (b->kind == BOX_LINE && !b->shape) {
+            PangoLayoutLine *line = pango_layout_get_line_readonly(b->layout, b->line);
+            if (line) pdftext_collect_line(fonts, line);
+        } else if (b->kind == BOX_PLACED && depth < MAX_PLACED_DEPTH) {
+            collect_page(fonts, b->placed, depth + 1);
+        }
+    }
+}
+
+/* ---- links and destinations ---- */
+
+/* A destination or a link rectangle in y-down points on the page being
  * written: boxes of a placed page are carried to the sheet through
  * draw_placed_matrix(). */
 typedef struct tag_item {
     const box *b;            /* BOX_DEST or BOX_LINK: the names, borrowed */
-    double x, y, w, h;       /* points on the written page; w, h links only */
+    double x, y, w, h;       /* w, h links only */
 } tag_item;
 
 typedef struct tag_list {
@@ -53,9 +267,6 @@ typedef struct tag_list {
     size_t n, cap;
 } tag_list;
 
-/* Collects pg's destinations and links under matrix m, placed pages
- * included.  depth counts placed pages inside placed pages: impose.c nests
- * one level, so the limit only guards against a future cycle. */
 static void collect_tags(const page *pg, const cairo_matrix_t *m, int depth, tag_list *tl)
 {
     for (size_t k = 0; k < pg->nboxes; k++) {
@@ -78,7 +289,7 @@ static void collect_tags(const page *pg, const cairo_matrix_t *m, int depth, tag
                 if (y > y1) y1 = y;
             }
             MEM_PUSH(tl->items, tl->n, tl->cap) = (tag_item){b, x0, y0, x1 - x0, y1 - y0};
-        } else if (b->kind == BOX_PLACED && depth < 4) {
+        } else if (b->kind == BOX_PLACED && depth < MAX_PLACED_DEPTH) {
             cairo_matrix_t pm, cm;
             draw_placed_matrix(b, &pm);
             cairo_matrix_multiply(&cm, &pm, m);
@@ -87,647 +298,419 @@ static void collect_tags(const page *pg, const cairo_matrix_t *m, int depth, tag
     }
 }
 
-/* Links to other files (box.file).  cairo 1.16 writes a link tag with
- * file='name' as the action
- *
- *   /S /GoToR /F (name) /D [0 null null 0]
- *
- * with the name copied unescaped between the parentheses (a name with a
- * parenthesis or a backslash breaks the file) and a destination that is
- * not one: a page destination needs a type such as /Fit (PDF 32000
- * §12.3.2.2).  So cairo is handed a stand-in name exactly as long as the
- * file specification folio wants in its place, parentheses included, and
- * once cairo is done both are overwritten in place (same length: no
- * offset moves):
- *
- *   /F << /Type /Filespec /F (bytes) /UF <FEFF...> >>   /D [0 /Fit]
- *
- * /F holds the path's UTF-8 bytes with PDF string escapes, /UF the same
- * path as a Unicode text string (PDF 1.7 §7.11.3), which is what readers
- * use for non-ASCII names.  The path is relative: a reader opens it from
- * the folder of the PDF (§7.11.2). */
-typedef struct file_link {
-    char *standin;           /* what cairo writes between the parentheses */
-    char *spec;              /* what replaces "(standin)" */
-} file_link;
-
-typedef struct file_links {
-    file_link *items;
-    size_t n, cap;
-} file_links;
-
-static const char GOTOR_DEST_CAIRO[] = "/D [0 null null 0]";
-static const char GOTOR_DEST_FOLIO[] = "/D [0 /Fit]       ";
-
-/* The file specification dictionary for a '/'-separated relative path. */
-static char *file_spec(const char *path)
+/* The file specification of a '/'-separated relative path: /F holds the
+ * path's bytes, /UF the same path as a Unicode text string (PDF 1.7
+ * §7.11.3), which is what readers use for non-ASCII names.  A reader opens
+ * a relative path from the folder of the PDF (§7.11.2). */
+static void file_spec(buf *b, const char *path)
 {
-    buf b = BUF_INIT;
-    buf_add(&b, "<< /Type /Filespec /F (");
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (*p == '(' || *p == ')' || *p == '\\') buf_addf(&b, "\\%c", *p);
-        else if (*p < 0x20 || *p >= 0x7f) buf_addf(&b, "\\%03o", *p);
-        else buf_addc(&b, (char)*p);
-    }
-    buf_add(&b, ") /UF <FEFF");
-    size_t n = strlen(path);
-    for (size_t i = 0; i < n;) {
-        size_t adv = 1;
-        uint32_t cp = utf8_decode(path + i, n - i, &adv);
-        if (!adv) adv = 1;
-        i += adv;
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            buf_addf(&b, "%04X%04X", 0xD800 + (unsigned)(cp >> 10), 0xDC00 + (unsigned)(cp & 0x3FF));
-        } else {
-            buf_addf(&b, "%04X", (unsigned)cp);
+    buf_add(b, "<< /Type /Filespec /F ");
+    pdf_add_string(b, path, strlen(path));
+    buf_add(b, " /UF <FEFF");
+    pdf_add_utf16_hex(b, path, strlen(path));
+    buf_add(b, "> >>");
+}
+
+static bool dest_known(const doc *d, const char *name)
+{
+    for (size_t i = 0; i < d->ndests; i++)
+        if (!strcmp(d->dests[i].name, name)) return true;
+    return false;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const dest *)a)->name, ((const dest *)b)->name);
+}
+
+/* Records every destination of every page first, so that a link may point
+ * forward. */
+static void collect_dests(doc *d, const pageset *ps)
+{
+    cairo_matrix_t id;
+    cairo_matrix_init_identity(&id);
+    for (size_t i = 0; i < pageset_npages(ps); i++) {
+        const page *pg = pageset_page_const(ps, i);
+        tag_list tl = {0};
+        collect_tags(pg, &id, 0, &tl);
+        for (size_t k = 0; k < tl.n; k++) {
+            const box *b = tl.items[k].b;
+            if (b->kind != BOX_DEST || !b->dest || dest_known(d, b->dest)) continue;
+            MEM_PUSH(d->dests, d->ndests, d->dcap) =
+                (dest){b->dest, (int)i, tl.items[k].x, PT(pg->h) - tl.items[k].y};
         }
+        free(tl.items);
     }
-    buf_add(&b, "> >>");
-    return buf_detach(&b);
 }
 
-/* Registers a link to path; returns the stand-in name to give cairo. */
-static const char *file_link_add(file_links *fl, const char *path)
-{
-    file_link *l = &MEM_PUSH(fl->items, fl->n, fl->cap);
-    l->spec = file_spec(path);
-    size_t want = strlen(l->spec) - 2;   /* cairo adds the parentheses */
-    buf b = BUF_INIT;
-    buf_addf(&b, "folio-file-link-%06zu-", fl->n);
-    while (b.len < want) buf_addc(&b, 'x');
-    l->standin = buf_detach(&b);
-    return l->standin;
-}
-
-/* Overwrites each stand-in and the destination after it (see above).
- * Returns false when one is not where cairo should have written it. */
-static bool fix_file_links(buf *pdf, const file_links *fl)
-{
-    for (size_t i = 0; i < fl->n; i++) {
-        const file_link *l = &fl->items[i];
-        size_t n = strlen(l->standin);
-        char *at = memmem(pdf->s, pdf->len, l->standin, n);
-        if (!at || at == pdf->s || at[-1] != '(' || (size_t)(at - pdf->s) + n >= pdf->len ||
-            at[n] != ')')
-            return false;
-        memcpy(at - 1, l->spec, n + 2);
-        size_t from = (size_t)(at - pdf->s) + n + 1, span = pdf->len - from < 64 ? pdf->len - from : 64;
-        char *d = memmem(pdf->s + from, span, GOTOR_DEST_CAIRO, sizeof GOTOR_DEST_CAIRO - 1);
-        if (d) memcpy(d, GOTOR_DEST_FOLIO, sizeof GOTOR_DEST_FOLIO - 1);
-    }
-    return true;
-}
-
-static void file_links_free(file_links *fl)
-{
-    for (size_t i = 0; i < fl->n; i++) {
-        free(fl->items[i].standin);
-        free(fl->items[i].spec);
-    }
-    free(fl->items);
-}
-
-/* Destinations and links, PDF only.  Links to the same URL or
- * destination on one page become one annotation with several rectangles
- * (a URL broken over two lines).  File links stay one per rectangle: they
- * sit close together in a catalogue row, and a reader that ignores
- * /QuadPoints would make the union of the rectangles clickable. */
-static void tag_page(cairo_t *cr, const page *pg, file_links *fl)
+/* Writes the page's link annotations; appends " /Annots [...]" to the
+ * page dictionary pd when there are any. */
+static void annotations(doc *d, const page *pg, buf *pd)
 {
     tag_list tl = {0};
     cairo_matrix_t id;
     cairo_matrix_init_identity(&id);
     collect_tags(pg, &id, 0, &tl);
-    for (size_t k = 0; k < tl.n; k++) {
-        const box *b = tl.items[k].b;
-        if (b->kind != BOX_DEST) continue;
-        buf a = BUF_INIT;
-        buf_add(&a, "name=");
-        add_quoted(&a, b->dest);
-        buf_addf(&a, " x=%.2f y=%.2f", tl.items[k].x, tl.items[k].y);
-        cairo_tag_begin(cr, CAIRO_TAG_DEST, a.s);
-        cairo_tag_end(cr, CAIRO_TAG_DEST);
-        buf_free(&a);
-    }
+    double H = PT(pg->h);
     bool *done = mem_calloc(tl.n + 1, 1);
+    buf annots = BUF_INIT;
     for (size_t k = 0; k < tl.n; k++) {
         const box *b = tl.items[k].b;
         if (b->kind != BOX_LINK || done[k]) continue;
-        buf a = BUF_INIT;
-        buf_add(&a, "rect=[");
+        if (!b->uri && !b->file && !(b->dest && dest_known(d, b->dest))) continue;
+        double ux0 = 1e30, uy0 = 1e30, ux1 = -1e30, uy1 = -1e30;
+        buf quads = BUF_INIT;
+        int nrects = 0;
         for (size_t j = k; j < tl.n; j++) {
             const box *o = tl.items[j].b;
             if (o->kind != BOX_LINK || done[j]) continue;
             bool same = (b->uri && o->uri && !strcmp(b->uri, o->uri)) ||
-                        (b->dest && o->dest && !strcmp(b->dest, o->dest)) ||
-                        (b->file && o == b);
+                        (b->dest && o->dest && !strcmp(b->dest, o->dest)) || (b->file && o == b);
             if (!same) continue;
             done[j] = true;
-            buf_addf(&a, "%.2f %.2f %.2f %.2f ", tl.items[j].x, tl.items[j].y, tl.items[j].w,
-                     tl.items[j].h);
+            const tag_item *t = &tl.items[j];
+            double x0 = t->x, x1 = t->x + t->w, y0 = H - t->y - t->h, y1 = H - t->y;
+            if (x0 < ux0) ux0 = x0;
+            if (y0 < uy0) uy0 = y0;
+            if (x1 > ux1) ux1 = x1;
+            if (y1 > uy1) uy1 = y1;
+            /* Quadrilaterals counter-clockwise from the lower left. */
+            double q[8] = {x0, y0, x1, y0, x1, y1, x0, y1};
+            if (nrects++) buf_addc(&quads, ' ');
+            add_nums(&quads, q, 8);
         }
+        buf a = BUF_INIT;
+        double r[4] = {ux0, uy0, ux1, uy1};
+        buf_add(&a, "<< /Type /Annot /Subtype /Link /Rect [");
+        add_nums(&a, r, 4);
         buf_add(&a, "]");
+        if (nrects > 1) buf_addf(&a, " /QuadPoints [%s]", quads.s);
+        buf_add(&a, " /Border [0 0 0] ");
         if (b->uri) {
-            buf_add(&a, " uri=");
-            add_quoted(&a, b->uri);
+            buf_add(&a, "/A << /S /URI /URI ");
+            pdf_add_string(&a, b->uri, strlen(b->uri));
+            buf_add(&a, " >>");
         } else if (b->file) {
-            buf_add(&a, " file=");
-            add_quoted(&a, file_link_add(fl, b->file));
+            /* A page destination needs a type such as /Fit (§12.3.2.2). */
+            buf_add(&a, "/A << /S /GoToR /F ");
+            file_spec(&a, b->file);
+            buf_add(&a, " /D [0 /Fit] >>");
         } else {
-            buf_add(&a, " dest=");
-            add_quoted(&a, b->dest);
+            buf_add(&a, "/Dest ");
+            pdf_add_string(&a, b->dest, strlen(b->dest));
         }
-        cairo_tag_begin(cr, CAIRO_TAG_LINK, a.s);
-        cairo_tag_end(cr, CAIRO_TAG_LINK);
+        buf_add(&a, " >>");
+        int num = pdfobj_reserve(d->w);
+        pdfobj_write(d->w, num, a.s, a.len);
+        buf_addf(&annots, "%s%d 0 R", annots.len ? " " : "", num);
         buf_free(&a);
+        buf_free(&quads);
     }
+    if (annots.len) buf_addf(pd, " /Annots [%s]", annots.s);
+    buf_free(&annots);
     free(done);
     free(tl.items);
 }
 
-static cairo_status_t write_buf(void *closure, const unsigned char *data, unsigned int len)
+/* The name tree of destinations: one leaf, names sorted (§7.9.6). */
+static int write_dests(doc *d)
 {
-    buf_addn(closure, (const char *)data, len);
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/* True when s[i] starts the keyword that opens a stream's data: "stream"
- * after a dictionary's ">>" (and white space), before an end of line.  The
- * same letters in a name, a string or a link ("/upstream", a URL, a file
- * link to "ceph-upstream/...") are not one; taking them for one would skip
- * object definitions up to the next "endstream". */
-static bool stream_at(const char *s, size_t n, size_t i)
-{
-    if (n - i < 7 || memcmp(s + i, "stream", 6) || (s[i + 6] != '\n' && s[i + 6] != '\r'))
-        return false;
-    size_t k = i;
-    while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\n' || s[k - 1] == '\r' || s[k - 1] == '\t'))
-        k--;
-    return k >= 2 && s[k - 1] == '>' && s[k - 2] == '>';
-}
-
-/* cairo 1.16 gives every link annotation a /StructParent and writes a
- * parent tree that refers to structure elements it never writes
- * (../shared/docs/stack.md), so strict readers (qpdf --check) call the file
- * damaged.  The repair is an incremental update that defines each
- * referenced-but-missing object as null, which is what a reader must take
- * a dangling reference to mean anyway (PDF 32000 §7.3.10).  Only text
- * outside streams is scanned: compressed data can look like anything. */
-static void repair_dangling(buf *pdf)
-{
-    const char *s = pdf->s;
-    size_t n = pdf->len;
-    const char *tr = NULL;
-    for (size_t i = n; i-- > 7;)
-        if (!memcmp(s + i - 7, "trailer", 7)) {
-            tr = s + i - 7;
-            break;
-        }
-    if (!tr) return;
-    long size = 0, prev = 0;
-    const char *p = strstr(tr, "/Size ");
-    if (p) size = strtol(p + 6, NULL, 10);
-    p = strstr(tr, "startxref");
-    if (p) prev = strtol(p + 9, NULL, 10);
-    char root[32] = "", info[32] = "";
-    if ((p = strstr(tr, "/Root "))) sscanf(p + 6, "%31[0-9 R]", root);
-    if ((p = strstr(tr, "/Info "))) sscanf(p + 6, "%31[0-9 R]", info);
-    if (size <= 0 || size > 10000000 || !root[0] || prev <= 0) return;
-
-    unsigned char *defined = mem_calloc((size_t)size, 1), *referenced = mem_calloc((size_t)size, 1);
-    size_t i = 0;
-    while (i < n) {
-        if (stream_at(s, n, i)) {
-            const char *end = memmem(s + i, n - i, "endstream", 9);
-            if (!end) break;
-            i = (size_t)(end - s) + 9;
-            continue;
-        }
-        if (s[i] >= '0' && s[i] <= '9' && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')) {
-            char *e;
-            long num = strtol(s + i, &e, 10);
-            if (num > 0 && num < size) {
-                if (!strncmp(e, " 0 obj", 6)) defined[num] = 1;
-                else if (!strncmp(e, " 0 R", 4) && (e[4] < 'A' || e[4] > 'z')) referenced[num] = 1;
-            }
-            i = (size_t)(e - s);
-            continue;
-        }
-        i++;
+    if (!d->ndests) return 0;
+    qsort(d->dests, d->ndests, sizeof *d->dests, by_name);
+    buf b = BUF_INIT;
+    buf_add(&b, "<< /Names [");
+    for (size_t i = 0; i < d->ndests; i++) {
+        const dest *t = &d->dests[i];
+        buf_addc(&b, i ? ' ' : '\n');
+        pdf_add_string(&b, t->name, strlen(t->name));
+        buf_addf(&b, " [%d 0 R /XYZ ", d->page_obj[t->page]);
+        double v[2] = {t->x, t->y};
+        add_nums(&b, v, 2);
+        buf_add(&b, " 0]\n");
     }
-    long *offs = mem_calloc((size_t)size, sizeof *offs);
-    long nmissing = 0;
-    if (pdf->len && pdf->s[pdf->len - 1] != '\n') buf_addc(pdf, '\n');
-    for (long k = 1; k < size; k++)
-        if (referenced[k] && !defined[k]) {
-            offs[k] = (long)pdf->len;
-            buf_addf(pdf, "%ld 0 obj\nnull\nendobj\n", k);
-            nmissing++;
-        }
-    if (nmissing) {
-        long xref = (long)pdf->len;
-        buf_add(pdf, "xref\n");
-        for (long k = 1; k < size; k++)
-            if (offs[k]) buf_addf(pdf, "%ld 1\n%010ld 00000 n \n", k, offs[k]);
-        buf_addf(pdf, "trailer\n<< /Size %ld /Root %s", size, root);
-        if (info[0]) buf_addf(pdf, " /Info %s", info);
-        buf_addf(pdf, " /Prev %ld >>\nstartxref\n%ld\n%%%%EOF\n", prev, xref);
-    }
-    free(defined);
-    free(referenced);
-    free(offs);
+    buf_add(&b, "] >>");
+    int num = pdfobj_reserve(d->w);
+    pdfobj_write(d->w, num, b.s, b.len);
+    buf_free(&b);
+    return num;
 }
 
-/* cairo 1.16 lists an image once per drawing in the page's /XObject
- * resources, so a page that draws one photo twice (two slides of a
- * handout sharing the cover photo) gets "/x6 6 0 R /x6 6 0 R", which
- * qpdf --check reports as damage.  Both entries name the same object, so
- * the repeat is blanked out with spaces: same length, no offset moves.
- * Only text outside streams is touched. */
-static void blank_repeated_resources(buf *pdf)
+/* ---- the outline ---- */
+
+typedef struct oitem {
+    int obj, parent, first, last, prev, next, count;
+} oitem;
+
+static int write_outline(doc *d, const pageset *ps)
 {
-    char *s = pdf->s;
-    size_t n = pdf->len;
-    static const char key[] = "/XObject <<";
-    size_t klen = sizeof key - 1;
-    size_t i = 0;
-    while (i < n) {
-        if (stream_at(s, n, i)) {
-            const char *end = memmem(s + i, n - i, "endstream", 9);
-            if (!end) break;
-            i = (size_t)(end - s) + 9;
-            continue;
-        }
-        if (n - i <= klen || memcmp(s + i, key, klen)) {
-            i++;
-            continue;
-        }
-        i += klen;
-        /* Entries "/name N 0 R" up to ">>"; the names seen so far are
-         * remembered by their offsets. */
-        size_t seen[64], seen_len[64], nseen = 0;
-        while (i < n) {
-            while (i < n && s[i] == ' ') i++;
-            if (i >= n || s[i] != '/') break;
-            size_t start = i, name_end = i + 1;
-            while (name_end < n && s[name_end] != ' ' && s[name_end] != '/' && s[name_end] != '>')
-                name_end++;
-            char *e;
-            strtol(s + name_end, &e, 10);
-            if (strncmp(e, " 0 R", 4)) break;
-            size_t end = (size_t)(e - s) + 4;
-            bool repeat = false;
-            for (size_t k = 0; k < nseen && !repeat; k++)
-                repeat = seen_len[k] == end - start && !memcmp(s + seen[k], s + start, end - start);
-            if (repeat) {
-                memset(s + start, ' ', end - start);
-            } else if (nseen < sizeof seen / sizeof *seen) {
-                seen[nseen] = start;
-                seen_len[nseen++] = end - start;
-            }
-            i = end;
-        }
-    }
-}
-
-/* PNG passthrough (image.h): each stand-in JPEG cairo wrote is found by
- * its marker, and its whole object
- *
- *   N 0 obj
- *   << /Length M 0 R ... /Filter /DCTDecode
- *   >>
- *   stream
- *   <stand-in>
- *   endstream
- *   endobj
- *
- * is replaced by an image XObject over the PNG's own zlib stream with PNG
- * predictors (PDF 32000 §7.4.4.4: Predictor 15 lets every row name its own
- * filter, as PNG rows do).  The length is written directly; object M (the
- * old length) stays defined and unused.  Every later offset in the
- * cross-reference table, and startxref, move by the difference.  Returns
- * false when cairo's output does not have the expected shape: the caller
- * then fails, rather than write a PDF with a stand-in in it. */
-typedef struct splice {
-    size_t at, old_len;
-    buf head;                  /* object header up to "stream\n" */
-    const unsigned char *data; /* the PNG's zlib stream, borrowed */
-    size_t data_len;
-} splice;
-
-static const char splice_tail[] = "\nendstream\nendobj\n";
-
-/* Bytes the object takes in the output. */
-static size_t splice_len(const splice *sp)
-{
-    return sp->head.len + sp->data_len + sizeof splice_tail - 1;
-}
-
-static bool shift_xref(buf *out, const splice *sp, size_t nsp)
-{
-    /* The offset after "startxref": cairo writes one classic table. */
-    char *sx = NULL;
-    for (size_t i = out->len; i-- > 9;)
-        if (!memcmp(out->s + i - 9, "startxref", 9)) {
-            sx = out->s + i - 9;
-            break;
-        }
-    if (!sx) return false;
-    /* The table follows every splice: it moved by all of them. */
-    long xref = strtol(sx + 10, NULL, 10);
-    for (size_t i = 0; i < nsp; i++) xref += (long)splice_len(&sp[i]) - (long)sp[i].old_len;
-    if (xref <= 0 || (size_t)xref >= out->len || memcmp(out->s + xref, "xref\n", 5)) return false;
-    char *p = out->s + xref + 5;
-    long first, count;
-    if (sscanf(p, "%ld %ld", &first, &count) != 2 || count < 0) return false;
-    p = strchr(p, '\n');
-    if (!p) return false;
-    p++;
-    for (long k = 0; k < count; k++, p += 20) {
-        if (p + 20 > out->s + out->len || p[17] != 'n') continue;
-        long off = strtol(p, NULL, 10);
-        long moved = off;
-        for (size_t i = 0; i < nsp; i++)
-            if ((size_t)off > sp[i].at) moved += (long)splice_len(&sp[i]) - (long)sp[i].old_len;
-        char ten[16];
-        snprintf(ten, sizeof ten, "%010ld", moved);
-        memcpy(p, ten, 10);
-    }
-    size_t at = (size_t)(sx - out->s);
-    buf tail = BUF_INIT;
-    buf_addf(&tail, "startxref\n%ld\n%%%%EOF\n", xref);
-    out->len = at;
-    buf_addn(out, tail.s, tail.len);
-    buf_free(&tail);
-    return true;
-}
-
-static bool embed_pngs(buf *pdf, const image_cache *ic)
-{
-    size_t n = image_cache_npng(ic);
-    splice *sp = mem_calloc(n + 1, sizeof *sp);
-    size_t nsp = 0;
-    bool ok = true;
-    for (size_t i = 0; i < n && ok; i++) {
-        const image_png *p = image_cache_png(ic, i);
-        size_t mlen = strlen(p->marker);
-        const char *m = memmem(pdf->s, pdf->len, p->marker, mlen);
-        if (!m) continue;   /* drawn nowhere, or the same file twice: done once */
-        bool dup = false;
-        for (size_t k = 0; k < nsp; k++) dup = dup || (size_t)(m - pdf->s) - sp[k].at < sp[k].old_len;
-        if (dup) continue;
-        /* The stand-in starts 6 bytes before its marker (SOI, COM header). */
-        const char *data = m - 6;
-        static const char st[] = ">>\nstream\n";
-        size_t stl = sizeof st - 1;
-        if (data - pdf->s < (long)stl + 8 || memcmp(data - stl, st, stl)) { ok = false; break; }
-        /* Back to "N 0 obj\n": the dictionary holds no "obj". */
-        const char *obj = NULL;
-        for (const char *q = data - stl; q > pdf->s + 6; q--)
-            if (!memcmp(q - 6, " 0 obj", 6)) {
-                obj = q - 6;
-                break;
-            }
-        if (!obj) { ok = false; break; }
-        while (obj > pdf->s && obj[-1] >= '0' && obj[-1] <= '9') obj--;
-        const char *dict = strstr(obj, "<<");
-        size_t jlen = 2 + 4 + mlen + 19 + 2;
-        const char *end = data + jlen;
-        if (!dict || dict > data || end + sizeof splice_tail - 1 > pdf->s + pdf->len ||
-            memcmp(end, splice_tail, sizeof splice_tail - 1)) { ok = false; break; }
-        end += sizeof splice_tail - 1;
-        bool interpolate = memmem(dict, (size_t)(data - dict), "/Interpolate true", 17) != NULL;
-        long num = strtol(obj, NULL, 10);
-        buf r = BUF_INIT;
-        buf_addf(&r, "%ld 0 obj\n<< /Type /XObject\n   /Subtype /Image\n   /Width %d\n"
-                 "   /Height %d\n   /ColorSpace ", num, p->width, p->height);
-        if (p->palette) {
-            buf_addf(&r, "[/Indexed /DeviceRGB %d <", p->npalette - 1);
-            for (int k = 0; k < 3 * p->npalette; k++) buf_addf(&r, "%02x", p->palette[k]);
-            buf_add(&r, ">]");
-        } else {
-            buf_add(&r, p->colors == 3 ? "/DeviceRGB" : "/DeviceGray");
-        }
-        buf_addf(&r, "\n   /Interpolate %s\n   /BitsPerComponent %d\n   /Filter /FlateDecode\n"
-                 "   /DecodeParms << /Predictor 15 /Colors %d /BitsPerComponent %d /Columns %d >>\n"
-                 "   /Length %zu\n>>\nstream\n", interpolate ? "true" : "false", p->bits,
-                 p->colors, p->bits, p->width, p->idat_len);
-        sp[nsp++] = (splice){(size_t)(obj - pdf->s), (size_t)(end - obj), r, p->idat, p->idat_len};
-    }
-    if (ok && nsp) {
-        /* Splices in file order. */
-        for (size_t i = 1; i < nsp; i++)
-            for (size_t k = i; k > 0 && sp[k - 1].at > sp[k].at; k--) {
-                splice t = sp[k];
-                sp[k] = sp[k - 1];
-                sp[k - 1] = t;
-            }
-        /* One allocation of the final size: the PNG data is copied once,
-         * straight from the image cache (a photo-heavy post's PDF is mostly
-         * this data, and a doubling buffer held up to twice of it). */
-        size_t total = pdf->len;
-        for (size_t i = 0; i < nsp; i++) total += splice_len(&sp[i]) - sp[i].old_len;
-        buf out = BUF_INIT;
-        buf_reserve(&out, total + 32);   /* startxref may gain digits */
-        size_t from = 0;
-        for (size_t i = 0; i < nsp; i++) {
-            buf_addn(&out, pdf->s + from, sp[i].at - from);
-            buf_addn(&out, sp[i].head.s, sp[i].head.len);
-            buf_addn(&out, (const char *)sp[i].data, sp[i].data_len);
-            buf_addn(&out, splice_tail, sizeof splice_tail - 1);
-            from = sp[i].at + sp[i].old_len;
-        }
-        buf_addn(&out, pdf->s + from, pdf->len - from);
-        ok = shift_xref(&out, sp, nsp);
-        buf_free(pdf);
-        *pdf = out;
-    }
-    for (size_t i = 0; i < nsp; i++) buf_free(&sp[i].head);
-    free(sp);
-    return ok;
-}
-
-/* Object offsets from the classic cross-reference table cairo writes
- * (before any incremental update): offs[k] for object k, 0 when free.
- * Returns the number of entries, 0 when the table cannot be read. */
-static long xref_offsets(const buf *pdf, long **offs)
-{
-    *offs = NULL;
-    const char *sx = NULL;
-    for (size_t i = pdf->len; i-- > 9;)
-        if (!memcmp(pdf->s + i - 9, "startxref", 9)) {
-            sx = pdf->s + i - 9;
-            break;
-        }
-    if (!sx) return 0;
-    long xref = strtol(sx + 10, NULL, 10), first, count;
-    if (xref <= 0 || (size_t)xref >= pdf->len || memcmp(pdf->s + xref, "xref\n", 5) ||
-        sscanf(pdf->s + xref + 5, "%ld %ld", &first, &count) != 2 || first != 0 || count <= 0 ||
-        count > 10000000)
-        return 0;
-    const char *p = strchr(pdf->s + xref + 5, '\n');
-    if (!p || (size_t)(p + 1 - pdf->s) + (size_t)count * 20 > pdf->len) return 0;
-    p++;
-    *offs = mem_calloc((size_t)count, sizeof **offs);
-    for (long k = 0; k < count; k++, p += 20)
-        if (p[17] == 'n') (*offs)[k] = strtol(p, NULL, 10);
-    return count;
-}
-
-/* cairo names each embedded font subset "TAG+Name" with a 6-letter tag
- * hashed from the glyph ids of the face it was cut from.  The CJK faces
- * folio hands cairo are shared by every document of a process and grow
- * with them (subset.h), so their ids, and cairo's tags, would depend on
- * which posts a batch worker rendered before: the only bytes that would.
- * Each tag is replaced, in place (same length, no offset moves), by one
- * hashed from the font's name and its embedded font program, which depend
- * on this document alone.  Only dictionary text is touched. */
-static void retag_fonts(buf *pdf)
-{
-    long *offs;
-    long n = xref_offsets(pdf, &offs);
-    if (!n) return;
-    typedef struct { char old[7], now[7]; } retag;
-    retag *tags = NULL;
-    size_t ntags = 0, tagcap = 0;
-    static const char key[] = "/FontName /";
-    const char *s = pdf->s, *end = pdf->s + pdf->len;
-    for (const char *p = memmem(s, pdf->len, key, sizeof key - 1); p;
-         p = memmem(p + 1, (size_t)(end - p - 1), key, sizeof key - 1)) {
-        const char *tag = p + sizeof key - 1;
-        if (end - tag < 8 || tag[6] != '+') continue;
-        bool upper = true;
-        for (int i = 0; i < 6; i++) upper = upper && tag[i] >= 'A' && tag[i] <= 'Z';
-        const char *dict_end = memmem(tag, (size_t)(end - tag), ">>", 2);
-        const char *ff = memmem(tag, (size_t)(end - tag), "/FontFile", 9);
-        if (!upper || !dict_end || !ff || ff > dict_end) continue;
-        char *e;
-        long obj = strtol(ff + 10 + (ff[9] == ' ' ? 0 : 1), &e, 10);
-        if (obj <= 0 || obj >= n || !offs[obj] || strncmp(e, " 0 R", 4)) continue;
-        const char *st = memmem(s + offs[obj], (size_t)(end - s - offs[obj]), "stream\n", 7);
-        const char *len = memmem(s + offs[obj], (size_t)(end - s - offs[obj]), "/Length ", 8);
-        if (!st || !len || len > st) continue;
-        long slen = strtol(len + 8, &e, 10);
-        if (!strncmp(e, " 0 R", 4)) {
-            /* cairo writes the length as an object after the stream. */
-            if (slen <= 0 || slen >= n || !offs[slen]) continue;
-            const char *lo = strstr(s + offs[slen], " obj");
-            slen = lo ? strtol(lo + 4, NULL, 10) : 0;
-        }
-        if (slen <= 0 || st + 7 + slen > end) continue;
-        /* FNV-1a 64 over the name and the font program. */
-        uint64_t h = 0xcbf29ce484222325u;
-        for (const char *q = tag + 7; q < end && *q > ' ' && *q != '/'; q++)
-            h = (h ^ (unsigned char)*q) * 0x100000001b3u;
-        for (long i = 0; i < slen; i++) h = (h ^ (unsigned char)st[7 + i]) * 0x100000001b3u;
-        retag *t = &MEM_PUSH(tags, ntags, tagcap);
-        memcpy(t->old, tag, 6);
-        t->old[6] = 0;
-        for (int i = 0; i < 6; i++, h /= 26) t->now[i] = (char)('A' + h % 26);
-        t->now[6] = 0;
-    }
-    /* Every "/OLD+" outside streams becomes "/NEW+": the font dictionary,
-     * the CIDFont and the descriptor name the same subset. */
-    size_t i = 0;
-    while (i < pdf->len) {
-        if (stream_at(pdf->s, pdf->len, i)) {
-            const char *se = memmem(pdf->s + i, pdf->len - i, "endstream", 9);
-            if (!se) break;
-            i = (size_t)(se - pdf->s) + 9;
-            continue;
-        }
-        if (pdf->s[i] == '/' && pdf->len - i > 8 && pdf->s[i + 7] == '+')
-            for (size_t k = 0; k < ntags; k++)
-                if (!memcmp(pdf->s + i + 1, tags[k].old, 6)) {
-                    memcpy(pdf->s + i + 1, tags[k].now, 6);
-                    break;
-                }
-        i++;
-    }
-    free(tags);
-    free(offs);
-}
-
-static void add_outline(cairo_surface_t *s, const pageset *ps)
-{
-    int parents[8] = {CAIRO_PDF_OUTLINE_ROOT};
+    size_t n = pageset_noutline(ps);
+    if (!n) return 0;
+    int root = pdfobj_reserve(d->w);
+    oitem *it = mem_calloc(n, sizeof *it);
+    oitem top = {root, 0, 0, 0, 0, 0, 0};
+    /* The open item at each level: an entry deeper than one below the
+     * previous is taken as one below it. */
+    long open[8];
     int depth = 0;
-    for (size_t i = 0; i < pageset_noutline(ps); i++) {
+    for (size_t i = 0; i < n; i++) {
         const outline_entry *e = pageset_outline(ps, i);
         int level = e->level < 1 ? 1 : e->level > 7 ? 7 : e->level;
         if (level > depth + 1) level = depth + 1;
-        buf a = BUF_INIT;
-        buf_add(&a, "dest=");
-        add_quoted(&a, e->dest);
-        int id = cairo_pdf_surface_add_outline(s, parents[level - 1], e->title, a.s,
-                                               CAIRO_PDF_OUTLINE_FLAG_OPEN);
-        buf_free(&a);
-        parents[level] = id;
+        it[i].obj = pdfobj_reserve(d->w);
+        oitem *parent = level == 1 ? &top : &it[open[level - 1]];
+        it[i].parent = parent->obj;
+        if (parent->last) {
+            it[i].prev = parent->last;
+            for (size_t k = 0; k < i; k++)
+                if (it[k].obj == parent->last) it[k].next = it[i].obj;
+        } else {
+            parent->first = it[i].obj;
+        }
+        parent->last = it[i].obj;
+        open[level] = (long)i;
         depth = level;
+        /* Every item is open: its visible descendants count at every
+         * ancestor. */
+        top.count++;
+        for (int l = level - 1; l >= 1; l--) it[open[l]].count++;
     }
+    for (size_t i = 0; i < n; i++) {
+        const outline_entry *e = pageset_outline(ps, i);
+        buf b = BUF_INIT;
+        buf_add(&b, "<< /Title ");
+        pdf_add_text(&b, e->title ? e->title : "");
+        buf_addf(&b, " /Parent %d 0 R", it[i].parent);
+        if (it[i].prev) buf_addf(&b, " /Prev %d 0 R", it[i].prev);
+        if (it[i].next) buf_addf(&b, " /Next %d 0 R", it[i].next);
+        if (it[i].first)
+            buf_addf(&b, " /First %d 0 R /Last %d 0 R /Count %d", it[i].first, it[i].last,
+                     it[i].count);
+        if (e->dest && dest_known(d, e->dest)) {
+            buf_add(&b, " /Dest ");
+            pdf_add_string(&b, e->dest, strlen(e->dest));
+        } else if (e->page >= 0 && (size_t)e->page < pageset_npages(ps)) {
+            buf_addf(&b, " /Dest [%d 0 R /Fit]", d->page_obj[e->page]);
+        }
+        buf_add(&b, " >>");
+        pdfobj_write(d->w, it[i].obj, b.s, b.len);
+        buf_free(&b);
+    }
+    buf b = BUF_INIT;
+    buf_addf(&b, "<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>", top.first, top.last,
+             top.count);
+    pdfobj_write(d->w, root, b.s, b.len);
+    buf_free(&b);
+    free(it);
+    return root;
 }
 
-bool pdf_write(const pageset *ps, subset_cache *fonts, const char *path, const char *diag_file,
-               diag_list *dl)
+/* ---- the document ---- */
+
+static int write_labels(doc *d, const pageset *ps)
 {
-    return pdf_write_with(ps, fonts, NULL, path, diag_file, dl);
+    bool any = false;
+    for (size_t i = 0; i < pageset_npages(ps) && !any; i++) any = pageset_page_const(ps, i)->label;
+    if (!any) return 0;
+    buf b = BUF_INIT;
+    buf_add(&b, "<< /Nums [");
+    for (size_t i = 0; i < pageset_npages(ps); i++) {
+        const char *l = pageset_page_const(ps, i)->label;
+        buf_addf(&b, "%s%zu << ", i ? " " : "", i);
+        if (l) {
+            buf_add(&b, "/P ");
+            pdf_add_text(&b, l);
+            buf_addc(&b, ' ');
+        }
+        buf_add(&b, ">>");
+    }
+    buf_add(&b, "] >>");
+    int num = pdfobj_reserve(d->w);
+    pdfobj_write(d->w, num, b.s, b.len);
+    buf_free(&b);
+    return num;
 }
 
-bool pdf_write_with(const pageset *ps, subset_cache *fonts, image_cache *images,
-                    const char *path, const char *diag_file, diag_list *dl)
+/* "YYYY-MM-DDTHH:MM:SS" → "D:YYYYMMDDHHMMSS" (§7.9.4); NULL when the
+ * post gives no date: a PDF date is never the clock's. */
+static bool pdf_date(const char *iso, char out[20])
+{
+    if (!iso) return false;
+    char digits[15];
+    int n = 0;
+    for (const char *p = iso; *p && n < 14; p++)
+        if (*p >= '0' && *p <= '9') digits[n++] = *p;
+    if (n < 8) return false;
+    while (n < 14) digits[n++] = '0';
+    digits[14] = '\0';
+    snprintf(out, 20, "D:%s", digits);
+    return true;
+}
+
+static void info_entry(buf *b, const char *key, const char *value)
+{
+    if (!value || !*value) return;
+    buf_addf(b, " /%s ", key);
+    pdf_add_text(b, value);
+}
+
+static int write_info(doc *d, const pageset *ps)
+{
+    const pageset_meta *m = pageset_get_meta(ps);
+    buf b = BUF_INIT;
+    buf_add(&b, "<<");
+    info_entry(&b, "Title", m->title);
+    info_entry(&b, "Author", m->author);
+    info_entry(&b, "Subject", m->subject);
+    info_entry(&b, "Keywords", m->keywords);
+    info_entry(&b, "Creator", "folio");
+    info_entry(&b, "Producer", "folio");
+    char date[20];
+    if (pdf_date(m->date, date)) {
+        buf_addf(&b, " /CreationDate (%s) /ModDate (%s)", date, date);
+    }
+    buf_add(&b, " >>");
+    int num = pdfobj_reserve(d->w);
+    pdfobj_write(d->w, num, b.s, b.len);
+    buf_free(&b);
+    return num;
+}
+
+static void write_resources(doc *d, int num)
+{
+    buf b = BUF_INIT;
+    buf_add(&b, "<< /ProcSet [/PDF /Text /ImageB /ImageC /ImageI]");
+    bool first = true;
+    for (int f = 0; f < pdffont_count(d->fonts); f++) {
+        buf_add(&b, first ? " /Font <<" : "");
+        first = false;
+        buf_addc(&b, ' ');
+        pdf_add_name(&b, pdffont_resource(d->fonts, f));
+        buf_addf(&b, " %d 0 R", pdffont_objnum(d->fonts, d->w, f));
+    }
+    if (!first) buf_add(&b, " >>");
+    if (d->nxobjs) {
+        buf_add(&b, " /XObject <<");
+        for (size_t i = 0; i < d->nxobjs; i++) {
+            buf_addc(&b, ' ');
+            pdf_add_name(&b, d->xobjs[i].name);
+            buf_addf(&b, " %d 0 R", d->xobjs[i].obj);
+        }
+        buf_add(&b, " >>");
+    }
+    first = true;
+    for (int a = 0; a < 256; a++) {
+        if (!d->alpha[a]) continue;
+        buf_add(&b, first ? " /ExtGState <<" : "");
+        first = false;
+        buf_addf(&b, " /GA%d << /Type /ExtGState /ca ", a);
+        pdf_add_num(&b, a / 255.0);
+        buf_add(&b, " >>");
+    }
+    if (!first) buf_add(&b, " >>");
+    buf_add(&b, " >>");
+    pdfobj_write(d->w, num, b.s, b.len);
+    buf_free(&b);
+}
+
+/* Builds the whole file into out. */
+static bool build(doc *d, const pageset *ps, buf *out)
 {
     size_t n = pageset_npages(ps);
-    if (n == 0) {
+    for (size_t i = 0; i < n; i++) collect_page(d->fonts, pageset_page_const(ps, i), 0);
+    pdffont_prepare(d->fonts);
+
+    int catalog = pdfobj_reserve(d->w), pages = pdfobj_reserve(d->w);
+    int resources = pdfobj_reserve(d->w);
+    d->page_obj = mem_calloc(n, sizeof *d->page_obj);
+    for (size_t i = 0; i < n; i++) d->page_obj[i] = pdfobj_reserve(d->w);
+    collect_dests(d, ps);
+
+    buf ops = BUF_INIT, pd = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        const page *pg = pageset_page_const(ps, i);
+        buf_truncate(&ops, 0);
+        buf_add(&ops, "1 0 0 -1 0 ");
+        pdf_add_num(&ops, PT(pg->h));
+        buf_add(&ops, " cm\n");
+        page_ops(d, &ops, pg, 0);
+        int content = pdfobj_reserve(d->w);
+        pdfobj_write_stream(d->w, content, NULL, ops.s, ops.len, true);
+        buf_truncate(&pd, 0);
+        buf_addf(&pd, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", pages);
+        double v[2] = {PT(pg->w), PT(pg->h)};
+        add_nums(&pd, v, 2);
+        buf_addf(&pd, "] /Resources %d 0 R /Contents %d 0 R", resources, content);
+        annotations(d, pg, &pd);
+        buf_add(&pd, " >>");
+        pdfobj_write(d->w, d->page_obj[i], pd.s, pd.len);
+    }
+    buf_free(&ops);
+
+    write_resources(d, resources);
+    bool ok = pdffont_write(d->fonts, d->w);
+    int dests = write_dests(d);
+    int outline = write_outline(d, ps);
+    int labels = write_labels(d, ps);
+    int info = write_info(d, ps);
+
+    buf_truncate(&pd, 0);
+    buf_add(&pd, "<< /Type /Pages /Kids [");
+    for (size_t i = 0; i < n; i++) buf_addf(&pd, "%s%d 0 R", i ? " " : "", d->page_obj[i]);
+    buf_addf(&pd, "] /Count %zu >>", n);
+    pdfobj_write(d->w, pages, pd.s, pd.len);
+
+    buf_truncate(&pd, 0);
+    buf_addf(&pd, "<< /Type /Catalog /Pages %d 0 R", pages);
+    if (dests) buf_addf(&pd, " /Names << /Dests %d 0 R >>", dests);
+    if (outline) buf_addf(&pd, " /Outlines %d 0 R", outline);
+    if (labels) buf_addf(&pd, " /PageLabels %d 0 R", labels);
+    const pageset_meta *m = pageset_get_meta(ps);
+    if (m->lang && *m->lang) {
+        buf_add(&pd, " /Lang ");
+        pdf_add_text(&pd, m->lang);
+    }
+    buf_add(&pd, " >>");
+    pdfobj_write(d->w, catalog, pd.s, pd.len);
+    buf_free(&pd);
+    return ok && pdfobj_finish(d->w, catalog, info, out);
+}
+
+bool pdf_write(const pageset *ps, const char *path, const char *diag_file, diag_list *dl)
+{
+    return pdf_write_with(ps, NULL, path, diag_file, dl);
+}
+
+bool pdf_write_with(const pageset *ps, image_cache *images, const char *path,
+                    const char *diag_file, diag_list *dl)
+{
+    if (pageset_npages(ps) == 0) {
         diag_add(dl, DIAG_ERROR, path, 0, 0, "nothing to write: no pages");
         return false;
     }
+    doc d = {0};
+    d.w = pdfobj_new();
+    d.fonts = pdffont_set_new();
+    d.text = pdftext_new(d.fonts);
+    d.images = pdfimage_set_new();
+    d.ic = images ? images : image_cache_new();
+    image_cache_set_png_passthrough(d.ic, true);
+    d.diag_file = diag_file;
+    d.dl = dl;
     buf pdf = BUF_INIT;
-    const page *first = pageset_page_const(ps, 0);
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_buf, &pdf,
-                                                             PT(first->w), PT(first->h));
-    const pageset_meta *m = pageset_get_meta(ps);
-    if (m->title) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, m->title);
-    if (m->author) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, m->author);
-    if (m->subject) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, m->subject);
-    if (m->keywords) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, m->keywords);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "folio");
-    /* Without these cairo writes the wall-clock time and no two runs match. */
-    const char *date = m->date ? m->date : "2000-01-01T00:00:00";
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
-
-    cairo_t *cr = cairo_create(s);
-    image_cache *ic = images ? images : image_cache_new();
-    image_cache_set_png_passthrough(ic, true);
-    subset *ss = subset_new(ps, fonts);
-    file_links fl = {0};
-    for (size_t i = 0; i < n; i++) {
-        const page *pg = pageset_page_const(ps, i);
-        cairo_pdf_surface_set_size(s, PT(pg->w), PT(pg->h));
-        if (pg->label) cairo_pdf_surface_set_page_label(s, pg->label);
-        draw_page(cr, pg, ic, ss, true, diag_file, dl);
-        tag_page(cr, pg, &fl);
-        cairo_show_page(cr);
-    }
-    add_outline(s, ps);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    cairo_status_t st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
-    subset_free(ss);
-    if (st == CAIRO_STATUS_SUCCESS && !embed_pngs(&pdf, ic)) st = CAIRO_STATUS_WRITE_ERROR;
-    if (st == CAIRO_STATUS_SUCCESS && !fix_file_links(&pdf, &fl)) st = CAIRO_STATUS_WRITE_ERROR;
-    file_links_free(&fl);
-    if (!images) image_cache_free(ic);
-    if (st != CAIRO_STATUS_SUCCESS) {
+    bool ok = build(&d, ps, &pdf);
+    pdftext_free(d.text);
+    pdffont_set_free(d.fonts);
+    pdfimage_set_free(d.images);
+    pdfobj_free(d.w);
+    if (!images) image_cache_free(d.ic);
+    free(d.xobjs);
+    free(d.dests);
+    free(d.page_obj);
+    if (!ok) {
         buf_free(&pdf);
-        diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write PDF: %s", cairo_status_to_string(st));
+        diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write PDF: internal error");
         return false;
     }
-    retag_fonts(&pdf);
-    blank_repeated_resources(&pdf);
-    repair_dangling(&pdf);
     file_out *fo = file_out_open(path);
     if (!fo) {
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write output: %s", strerror(errno));
@@ -748,3 +731,10 @@ bool pdf_write_with(const pageset *ps, subset_cache *fonts, image_cache *images,
     return true;
 }
 
+void pdf_describe_fonts(const pageset *ps, buf *out)
+{
+    pdffont_set *fonts = pdffont_set_new();
+    for (size_t i = 0; i < pageset_npages(ps); i++) collect_page(fonts, pageset_page_const(ps, i), 0);
+    pdffont_describe(fonts, out);
+    pdffont_set_free(fonts);
+}

@@ -51,7 +51,7 @@ bool png_write_page(const pageset *ps, size_t i, int width, const char *path,
     cairo_paint(cr);
     cairo_scale(cr, scale, scale);
     image_cache *ic = image_cache_new();
-    draw_page(cr, pg, ic, NULL, false, diag_file, dl);
+    draw_page(cr, pg, ic, diag_file, dl);
     cairo_destroy(cr);
     image_cache_free(ic);
     bool ok = save(s, path, dl);
@@ -87,7 +87,7 @@ bool png_write_contact(const pageset *ps, int columns, int thumb_width, const ch
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_paint(cr);
         cairo_scale(cr, scale, scale);
-        draw_page(cr, pg, ic, NULL, false, diag_file, dl);
+        draw_page(cr, pg, ic, diag_file, dl);
         cairo_restore(cr);
     }
     cairo_destroy(cr);

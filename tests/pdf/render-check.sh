@@ -4,13 +4,16 @@
 #   render-check.sh --folio BIN (--source POST.md | --shared-source REL)
 #                   [--kind handout|slides]
 #                   [--shared DIR] [--min-bookmarks N] [--images N] [--jpegs N]
-#                   [--arg FOLIO-ARG]... [--qr URL] [--keep]
+#                   [--arg FOLIO-ARG]... [--qr URL] [--tofu N] [--keep]
 #
 # Checks, in order (each prints one "ok"/"FAIL" line):
 #   1. `folio KIND POST.md -o OUT.pdf` exits 0 (its stderr is shown);
 #   2. `qpdf --check` (reported only: pdfcheck's structure check judges it);
 #   3. `DIR/tools/pdfcheck OUT --source POST --kind KIND` exits 0 (no errors);
-#      skipped when the shared folder has no pdfcheck;
+#      skipped when the shared folder has no pdfcheck; with --tofu N (a post
+#      with N characters no installed font has) its only errors must be
+#      fonts errors for exactly N glyphs drawn as .notdef: the boxes folio
+#      draws for them, which pdfcheck rightly calls tofu;
 #   4. the outline has at least N entries (PyMuPDF's get_toc());
 #   5. exactly N distinct images are drawn on the pages (handout; slides: at
 #      least N); one image drawn twice (a cover photo, say) counts once;
@@ -28,7 +31,7 @@
 set -uo pipefail
 
 folio="" source="" shared_rel="" kind=handout shared="" min_bookmarks="" images="" jpegs="" keep=0
-qr="" extra=()
+qr="" tofu="" extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --folio) folio=$2; shift 2 ;;
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
         --keep) keep=1; shift ;;
         --arg) extra+=("$2"); shift 2 ;;
         --qr) qr=$2; shift 2 ;;
+        --tofu) tofu=$2; shift 2 ;;
         *) echo "render-check.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -102,7 +106,38 @@ else
 fi
 
 # 3. pdfcheck.
-check_pdfcheck "${shared:+$shared/tools/pdfcheck}" "$out" --source "$source" --kind "$kind"
+pdfcheck=${shared:+$shared/tools/pdfcheck}
+if [ -z "$tofu" ]; then
+    check_pdfcheck "$pdfcheck" "$out" --source "$source" --kind "$kind"
+elif [ -z "$pdfcheck" ] || [ ! -x "$pdfcheck" ]; then
+    echo "note  pdfcheck not found${pdfcheck:+ at $pdfcheck}: not run"
+else
+    "$pdfcheck" "$out" --source "$source" --kind "$kind" --json >"$work/check.json" 2>&1
+    if verdict=$("$py" - "$work/check.json" "$tofu" <<'EOF' 2>&1
+import json, re, sys
+r = json.load(open(sys.argv[1]))
+want = int(sys.argv[2])
+notdef, other = 0, []
+for name, c in r["checks"].items():
+    for f in c["details"]:
+        if f["severity"] != "error":
+            continue
+        m = re.match(r"(\d+) glyph\(s\) drawn as \.notdef", f["detail"])
+        if name == "fonts" and m:
+            notdef += int(m.group(1))
+        else:
+            other.append(f"{name}: {f['detail']}")
+if other or notdef != want:
+    print(f"{notdef} .notdef glyph(s) (expected {want}); other errors: {other}")
+    sys.exit(1)
+print(f"{notdef} .notdef glyph(s), as expected, and no other error")
+EOF
+    ); then
+        ok "pdfcheck: $verdict"
+    else
+        fail "pdfcheck: $verdict"
+    fi
+fi
 
 # 4-5. Outline entries and image draws, read with PyMuPDF.
 if facts=$("$py" - "$out" <<'EOF' 2>&1

@@ -1,0 +1,195 @@
+/* pdfobj: see pdfobj.h.
+ *
+ * The file is one buffer; each object's offset is recorded when it is
+ * written, and the cross-reference table lists them by number at the end.
+ * PDF 1.7 header, a classic xref table (no object streams: they would save
+ * a few KB on a handout at the cost of readers that cannot seek into a
+ * damaged file).
+ */
+#include "render/pdfobj.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "base/hash.h"
+#include "base/mem.h"
+#include "base/utf8.h"
+
+struct pdfobj {
+    buf out;
+    size_t *offsets;         /* by object number; 0: reserved, not written */
+    size_t n, cap;           /* n - 1 objects reserved (number 0 is the free head) */
+};
+
+pdfobj *pdfobj_new(void)
+{
+    pdfobj *w = mem_calloc(1, sizeof *w);
+    /* A comment of bytes above 127 on the second line tells transfer
+     * programs the file is binary (§7.5.2). */
+    buf_add(&w->out, "%PDF-1.7\n%\xb5\xed\xae\xfb\n");
+    MEM_PUSH(w->offsets, w->n, w->cap) = 0;
+    return w;
+}
+
+void pdfobj_free(pdfobj *w)
+{
+    if (!w) return;
+    buf_free(&w->out);
+    free(w->offsets);
+    free(w);
+}
+
+int pdfobj_reserve(pdfobj *w)
+{
+    MEM_PUSH(w->offsets, w->n, w->cap) = 0;
+    return (int)(w->n - 1);
+}
+
+static void begin(pdfobj *w, int num)
+{
+    if (num > 0 && (size_t)num < w->n) w->offsets[num] = w->out.len;
+    buf_addf(&w->out, "%d 0 obj\n", num);
+}
+
+void pdfobj_write(pdfobj *w, int num, const char *value, size_t len)
+{
+    begin(w, num);
+    buf_addn(&w->out, value, len);
+    buf_add(&w->out, "\nendobj\n");
+}
+
+void pdfobj_deflate(const void *data, size_t len, buf *out)
+{
+    uLong bound = compressBound((uLong)len);
+    buf_reserve(out, bound);
+    uLongf got = bound;
+    /* compress2 cannot fail with a bound-sized buffer and a valid level. */
+    compress2((Bytef *)out->s + out->len, &got, data, (uLong)len, Z_DEFAULT_COMPRESSION);
+    out->len += got;
+    out->s[out->len] = '\0';
+}
+
+void pdfobj_write_stream(pdfobj *w, int num, const char *entries, const void *data, size_t len,
+                         bool deflate)
+{
+    buf z = BUF_INIT;
+    if (deflate) {
+        pdfobj_deflate(data, len, &z);
+        data = z.s;
+        len = z.len;
+    }
+    begin(w, num);
+    buf_addf(&w->out, "<< /Length %zu", len);
+    if (deflate) buf_add(&w->out, " /Filter /FlateDecode");
+    if (entries && *entries) {
+        buf_addc(&w->out, ' ');
+        buf_add(&w->out, entries);
+    }
+    buf_add(&w->out, " >>\nstream\n");
+    buf_addn(&w->out, data, len);
+    buf_add(&w->out, "\nendstream\nendobj\n");
+    buf_free(&z);
+}
+
+bool pdfobj_finish(pdfobj *w, int root, int info, buf *out)
+{
+    for (size_t i = 1; i < w->n; i++)
+        if (!w->offsets[i]) return false;
+    size_t xref = w->out.len;
+    buf_addf(&w->out, "xref\n0 %zu\n0000000000 65535 f \n", w->n);
+    for (size_t i = 1; i < w->n; i++) buf_addf(&w->out, "%010zu 00000 n \n", w->offsets[i]);
+    /* The identifier is a hash of everything before the trailer: the same
+     * document gives the same file, a different one a different id. */
+    uint64_t a = hash_bytes(w->out.s, w->out.len, 0x666f6c696fu);
+    uint64_t b = hash_bytes(w->out.s, w->out.len, a);
+    buf_addf(&w->out, "trailer\n<< /Size %zu /Root %d 0 R", w->n, root);
+    if (info > 0) buf_addf(&w->out, " /Info %d 0 R", info);
+    buf_addf(&w->out, " /ID [<%016llx%016llx> <%016llx%016llx>] >>\nstartxref\n%zu\n%%%%EOF\n",
+             (unsigned long long)a, (unsigned long long)b, (unsigned long long)a,
+             (unsigned long long)b, xref);
+    buf_addn(out, w->out.s, w->out.len);
+    return true;
+}
+
+/* ---- syntax ---- */
+
+void pdf_add_num(buf *b, double v)
+{
+    if (!isfinite(v)) v = 0;
+    double r = round(v * 10000.0) / 10000.0;
+    if (r == 0) r = 0;  /* no "-0" */
+    if (r == floor(r) && fabs(r) < 1e15) {
+        buf_addf(b, "%lld", (long long)r);
+        return;
+    }
+    char s[64];
+    snprintf(s, sizeof s, "%.4f", r);
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == '0') n--;
+    if (n > 0 && s[n - 1] == '.') n--;
+    buf_addn(b, s, n);
+}
+
+void pdf_add_string(buf *b, const char *s, size_t n)
+{
+    buf_addc(b, '(');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '(' || c == ')' || c == '\\') {
+            buf_addc(b, '\\');
+            buf_addc(b, (char)c);
+        } else if (c < 32 || c > 126) {
+            buf_addf(b, "\\%03o", c);
+        } else {
+            buf_addc(b, (char)c);
+        }
+    }
+    buf_addc(b, ')');
+}
+
+void pdf_add_utf16_hex(buf *b, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t adv;
+        uint32_t cp = utf8_decode(s + i, n - i, &adv);
+        i += adv;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            buf_addf(b, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+        } else {
+            buf_addf(b, "%04X", cp);
+        }
+    }
+}
+
+void pdf_add_text(buf *b, const char *utf8)
+{
+    size_t n = strlen(utf8);
+    bool ascii = true;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)utf8[i] < 32 || (unsigned char)utf8[i] > 126) ascii = false;
+    if (ascii) {
+        pdf_add_string(b, utf8, n);
+        return;
+    }
+    buf_add(b, "<FEFF");
+    pdf_add_utf16_hex(b, utf8, n);
+    buf_addc(b, '>');
+}
+
+void pdf_add_name(buf *b, const char *s)
+{
+    buf_addc(b, '/');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < '!' || c > '~' || strchr("()<>[]{}/%#", c))
+            buf_addf(b, "#%02X", c);
+        else
+            buf_addc(b, (char)c);
+    }
+}

@@ -723,14 +723,17 @@ static void add_widths(buf *b, const glyph_slot *s, unsigned n)
  * face's cmap maps to it, when there is one, as cairo did, so that no
  * glyph is left that a reader cannot copy.  Only faces with such glyphs
  * pay for walking their cmap. */
-static void text_from_cmap(face_entry *e)
+static bool text_missing(const face_entry *e)
 {
-    bool missing = false;
-    for (unsigned i = 0; i < e->nslots && !missing; i++) missing = !e->slots[i].ntext;
-    if (!missing) return;
-    hb_set_t *unicodes = hb_set_create();
-    hb_face_collect_unicodes(e->src, unicodes);
-    hb_font_t *font = hb_font_create(e->src);
+    /* Code 0 is .notdef, kept in every cut face whether drawn or not. */
+    for (unsigned i = 0; i < e->nslots; i++)
+        if (!e->slots[i].ntext && e->slots[i].code) return true;
+    return false;
+}
+
+/* Gives each glyph without text the first of unicodes that font maps to it. */
+static void text_from(face_entry *e, hb_font_t *font, const hb_set_t *unicodes)
+{
     hb_codepoint_t u = HB_SET_VALUE_INVALID, g;
     while (hb_set_next(unicodes, &u)) {
         if (!hb_font_get_nominal_glyph(font, u, &g) || g == 0) continue;
@@ -741,6 +744,24 @@ static void text_from_cmap(face_entry *e)
         e->slots[k].text = e->text.len;
         e->slots[k].ntext = (unsigned)n;
         buf_addn(&e->text, utf8, n);
+    }
+}
+
+static void text_from_cmap(face_entry *e)
+{
+    if (!text_missing(e)) return;
+    hb_font_t *font = hb_font_create(e->src);
+    hb_set_t *unicodes = hb_set_create();
+    /* Pango's hyphens first: most often they are all there is, and a CJK
+     * face's cmap has 44 000 entries to walk. */
+    hb_set_add(unicodes, 0x2010);
+    hb_set_add(unicodes, 0x2D);
+    hb_set_add(unicodes, 0xAD);
+    text_from(e, font, unicodes);
+    if (text_missing(e)) {
+        hb_set_clear(unicodes);
+        hb_face_collect_unicodes(e->src, unicodes);
+        text_from(e, font, unicodes);
     }
     hb_font_destroy(font);
     hb_set_destroy(unicodes);

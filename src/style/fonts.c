@@ -138,6 +138,79 @@ static extents_slot *extents_slot_for(extents_cache *c, PangoGlyph glyph, bool *
     return &c->slots[j];
 }
 
+/* Ink boxes in font units, per HarfBuzz face: Pango makes a font, and so a
+ * cache above, for every size and style a post uses (a deck's slide
+ * fitting tries several body sizes, and titles shrink to fit), and
+ * reading a CFF outline for its box is the costly part (about 15 000
+ * instructions per glyph).  An outline's box scales with the size (no
+ * hinting), so each glyph's is read once per face and scaled for each
+ * font; rounding may then differ from HarfBuzz's at that size by a Pango
+ * unit, which only ink boxes see. */
+typedef struct {
+    hb_font_t *unscaled;    /* at the face's units per em */
+    extents_cache boxes;    /* ink in font units; advance 1 when the face has the glyph's box */
+} face_extents;
+
+static void face_extents_free(void *p)
+{
+    face_extents *f = p;
+    hb_font_destroy(f->unscaled);
+    free(f->boxes.slots);
+    free(f);
+}
+
+static face_extents *face_extents_of(hb_face_t *face)
+{
+    static hb_user_data_key_t key;
+    face_extents *f = hb_face_get_user_data(face, &key);
+    if (f) return f;
+    f = mem_calloc(1, sizeof *f);
+    f->unscaled = hb_font_create(face);
+    f->boxes.cap = 256;
+    f->boxes.slots = mem_calloc(f->boxes.cap, sizeof *f->boxes.slots);
+    if (!hb_face_set_user_data(face, &key, f, face_extents_free, false)) {
+        face_extents_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+static int scale_units(int v, int scale, unsigned upem)
+{
+    double x = (double)v * scale / upem;
+    return (int)(x < 0 ? x - 0.5 : x + 0.5);
+}
+
+/* The ink box of glyph in hb (Pango's font, scaled in Pango units) from
+ * its face's cache; false when it has none (variations, no box). */
+static bool scaled_ink(hb_font_t *hb, PangoGlyph glyph, PangoRectangle *ink)
+{
+    unsigned ncoords = 0;
+    hb_font_get_var_coords_normalized(hb, &ncoords);
+    if (ncoords) return false;
+    hb_face_t *face = hb_font_get_face(hb);
+    face_extents *f = face_extents_of(face);
+    if (!f) return false;
+    bool fresh;
+    extents_slot *u = extents_slot_for(&f->boxes, glyph, &fresh);
+    if (fresh) {
+        hb_glyph_extents_t x;
+        bool ok = hb_font_get_glyph_extents(f->unscaled, glyph, &x);
+        *u = (extents_slot){glyph + 1, {x.x_bearing, x.y_bearing, x.width, x.height}, ok};
+        if (!ok) u->ink = (PangoRectangle){0, 0, 0, 0};
+        f->boxes.n++;
+    }
+    if (!u->advance) return false;
+    unsigned upem = hb_face_get_upem(face);
+    int xs, ys;
+    hb_font_get_scale(hb, &xs, &ys);
+    if (!upem) return false;
+    *ink = (PangoRectangle){scale_units(u->ink.x, xs, upem), -scale_units(u->ink.y, ys, upem),
+                            scale_units(u->ink.width, xs, upem),
+                            -scale_units(u->ink.height, ys, upem)};
+    return true;
+}
+
 static void hb_glyph_extents(PangoFont *font, PangoGlyph glyph,
                              PangoRectangle *ink, PangoRectangle *logical)
 {
@@ -151,13 +224,16 @@ static void hb_glyph_extents(PangoFont *font, PangoGlyph glyph,
     bool fresh;
     extents_slot *e = extents_slot_for(c, glyph, &fresh);
     if (fresh) {
-        hb_glyph_extents_t x;
-        if (!hb_font_get_glyph_extents(hb, glyph, &x)) {
-            pangocairo_glyph_extents(font, glyph, ink, logical);
-            return;
+        PangoRectangle box;
+        if (!scaled_ink(hb, glyph, &box)) {
+            hb_glyph_extents_t x;
+            if (!hb_font_get_glyph_extents(hb, glyph, &x)) {
+                pangocairo_glyph_extents(font, glyph, ink, logical);
+                return;
+            }
+            box = (PangoRectangle){x.x_bearing, -x.y_bearing, x.width, -x.height};
         }
-        *e = (extents_slot){glyph + 1, {x.x_bearing, -x.y_bearing, x.width, -x.height},
-                            hb_font_get_glyph_h_advance(hb, glyph)};
+        *e = (extents_slot){glyph + 1, box, hb_font_get_glyph_h_advance(hb, glyph)};
         c->n++;
     }
     if (ink) *ink = e->ink;

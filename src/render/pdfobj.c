@@ -67,8 +67,12 @@ void pdfobj_deflate(const void *data, size_t len, buf *out)
     uLong bound = compressBound((uLong)len);
     buf_reserve(out, bound);
     uLongf got = bound;
-    /* compress2 cannot fail with a bound-sized buffer and a valid level. */
-    compress2((Bytef *)out->s + out->len, &got, data, (uLong)len, Z_DEFAULT_COMPRESSION);
+    /* Level 1: font programs (most of the bytes deflated here) gain little
+     * from harder searching, being mostly unique charstrings.  Measured
+     * against zlib's default (6): seed handout and deck 3-4 % fewer
+     * instructions, 0.6 % more bytes; the corpus's PDFs 0.65 % more.
+     * compress2 cannot fail with a bound-sized buffer and a valid level. */
+    compress2((Bytef *)out->s + out->len, &got, data, (uLong)len, 1);
     out->len += got;
     out->s[out->len] = '\0';
 }

@@ -352,6 +352,53 @@ void handout_body(blocks_ctx *bc, handout_master *m, const handout_marks *mk, in
  * whole row links to the entry's destination.  A strong row (a post in a
  * book) is set in the heading face, a line's worth of space above it, and
  * kept on a page with the row after it. */
+/* Dot leaders.  Pango 1.50 wraps a line that does not fit by trying break
+ * positions back from its end and shaping the text again at each, and a
+ * leader written as lead_w / (size / 2) pairs of ". " was always a little
+ * too long for its width (a pair is a hair over half an em): 2 M
+ * instructions to wrap each, a fifth of a long report's handout.  So one
+ * row of pairs is laid out unwrapped, the end of each of its dots measured,
+ * and each leader is given the pairs that fit: the same row Pango's
+ * wrapping kept, without the search. */
+typedef struct leaders {
+    int *end;                /* end[i]: where the (i + 1)-th dot ends, Pango units */
+    int n;
+} leaders;
+
+static leaders leaders_measure(blocks_ctx *bc, const text_style *ls, int fw)
+{
+    leaders ld = {NULL, 0};
+    int n = fw / (ls->size / 2) + 2;
+    buf dots = BUF_INIT;
+    for (int k = 0; k < n; k++) buf_add(&dots, ". ");
+    text_style st = *ls;
+    st.align = TEXT_LEFT;
+    doc_text dt = {dots.s, dots.len, NULL, 0};
+    text_block *db = blocks_text(bc, &dt, &st, 4 * fw);
+    if (db && text_block_nlines(db) == 1) {
+        PangoLayout *l = text_block_layout(db);
+        ld.end = mem_alloc(sizeof *ld.end * (size_t)n);
+        for (int k = 0; k < n; k++) {
+            PangoRectangle pos;
+            /* The leading edge of the space after the dot. */
+            pango_layout_index_to_pos(l, 2 * k + 1, &pos);
+            ld.end[k] = pos.x;
+        }
+        ld.n = n;
+    }
+    text_block_free(db);
+    buf_free(&dots);
+    return ld;
+}
+
+/* How many dots of a ". . ." row fit in width. */
+static int leaders_fit(const leaders *ld, int width)
+{
+    int k = 0;
+    while (k < ld->n && ld->end[k] <= width) k++;
+    return k;
+}
+
 void handout_contents(blocks_ctx *bc, handout_master *m, const char *heading,
                       const handout_entry *e, size_t n)
 {
@@ -382,6 +429,7 @@ void handout_contents(blocks_ctx *bc, handout_master *m, const char *heading,
     sns.align = TEXT_RIGHT;
     int fw = flow_frame_width(f);
     int numw = 3 * es.size;
+    leaders ld = leaders_measure(bc, &ls, fw);
     for (size_t s = 0; s < n; s++) {
         const text_style *rs = e[s].strong ? &ss : &es, *rns = e[s].strong ? &sns : &ns;
         int indent = (e[s].level - 1) * 2 * es.size;
@@ -410,8 +458,8 @@ void handout_contents(blocks_ctx *bc, handout_master *m, const char *heading,
         blocks_place(pg, nb, x0 + fw - numw, y + h - text_block_height(nb, 1));
         if (lead_w > es.size) {
             buf dots = BUF_INIT;
-            int nd = lead_w / (es.size / 2);
-            for (int k = 0; k < nd; k++) buf_add(&dots, ". ");
+            int nd = ld.n ? leaders_fit(&ld, lead_w) : lead_w / (es.size / 2);
+            for (int k = 0; k < nd; k++) buf_add(&dots, k ? " ." : ".");
             text_style ds = ls;
             doc_text dt = {dots.s, dots.len, NULL, 0};
             text_block *db = blocks_text(bc, &dt, &ds, lead_w);
@@ -428,6 +476,7 @@ void handout_contents(blocks_ctx *bc, handout_master *m, const char *heading,
         text_block_free(tb);
         text_block_free(nb);
     }
+    free(ld.end);
     flow_free(f);
 }
 

@@ -126,18 +126,29 @@ bool pdfobj_finish(pdfobj *w, int root, int info, buf *out)
 void pdf_add_num(buf *b, double v)
 {
     if (!isfinite(v)) v = 0;
-    double r = round(v * 10000.0) / 10000.0;
-    if (r == 0) r = 0;  /* no "-0" */
-    if (r == floor(r) && fabs(r) < 1e15) {
-        buf_addf(b, "%lld", (long long)r);
+    /* Every coordinate and colour of a page goes through here (a long
+     * handout: half a million numbers), so digits are made by hand; only
+     * magnitudes no page has fall back to printf. */
+    if (fabs(v) >= 1e13) {
+        buf_addf(b, "%.0f", v);
         return;
     }
-    char s[64];
-    snprintf(s, sizeof s, "%.4f", r);
-    size_t n = strlen(s);
-    while (n > 0 && s[n - 1] == '0') n--;
-    if (n > 0 && s[n - 1] == '.') n--;
-    buf_addn(b, s, n);
+    long long q = llround(v * 10000.0);
+    char s[32], *e = s + sizeof s, *p = e;
+    bool neg = q < 0;
+    unsigned long long u = neg ? (unsigned long long)-q : (unsigned long long)q;
+    unsigned frac = (unsigned)(u % 10000);
+    u /= 10000;
+    if (frac) {
+        int digits = 4;
+        while (frac % 10 == 0) frac /= 10, digits--;
+        for (int i = 0; i < digits; i++, frac /= 10) *--p = (char)('0' + frac % 10);
+        *--p = '.';
+    }
+    do *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (neg) *--p = '-';
+    buf_addn(b, p, (size_t)(e - p));
 }
 
 void pdf_add_string(buf *b, const char *s, size_t n)

@@ -147,14 +147,12 @@ static extents_slot *extents_slot_for(extents_cache *c, PangoGlyph glyph, bool *
  * font; rounding may then differ from HarfBuzz's at that size by a Pango
  * unit, which only ink boxes see. */
 typedef struct {
-    hb_font_t *unscaled;    /* at the face's units per em */
     extents_cache boxes;    /* ink in font units; advance 1 when the face has the glyph's box */
 } face_extents;
 
 static void face_extents_free(void *p)
 {
     face_extents *f = p;
-    hb_font_destroy(f->unscaled);
     free(f->boxes.slots);
     free(f);
 }
@@ -165,7 +163,6 @@ static face_extents *face_extents_of(hb_face_t *face)
     face_extents *f = hb_face_get_user_data(face, &key);
     if (f) return f;
     f = mem_calloc(1, sizeof *f);
-    f->unscaled = hb_font_create(face);
     f->boxes.cap = 256;
     f->boxes.slots = mem_calloc(f->boxes.cap, sizeof *f->boxes.slots);
     if (!hb_face_set_user_data(face, &key, f, face_extents_free, false)) {
@@ -194,8 +191,13 @@ static bool scaled_ink(hb_font_t *hb, PangoGlyph glyph, PangoRectangle *ink)
     bool fresh;
     extents_slot *u = extents_slot_for(&f->boxes, glyph, &fresh);
     if (fresh) {
+        /* A font at the face's units per em, made for the read: one kept
+         * in the face's user data would hold the face, and the face it,
+         * and neither would ever be freed. */
+        hb_font_t *unscaled = hb_font_create(face);
         hb_glyph_extents_t x;
-        bool ok = hb_font_get_glyph_extents(f->unscaled, glyph, &x);
+        bool ok = hb_font_get_glyph_extents(unscaled, glyph, &x);
+        hb_font_destroy(unscaled);
         *u = (extents_slot){glyph + 1, {x.x_bearing, x.y_bearing, x.width, x.height}, ok};
         if (!ok) u->ink = (PangoRectangle){0, 0, 0, 0};
         f->boxes.n++;

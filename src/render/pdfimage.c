@@ -218,34 +218,65 @@ static void pixel_entries(buf *e, int w, int h, bool alpha_only, int smask)
     if (smask) buf_addf(e, " /SMask %d 0 R", smask);
 }
 
-static int write_pixels(pdfobj *w, cairo_surface_t *surf)
+/* A pixel surface's streams, deflated once: kept on the surface, which the
+ * image cache shares between the PDFs of one post (pdf_write_with()), so
+ * that a post's deck does not filter and deflate again what its handout
+ * did (a third of the time spent on images with alpha). */
+typedef struct encoded {
+    buf rgb, alpha;          /* alpha empty: opaque */
+    int w, h;
+} encoded;
+
+static void encoded_free(void *p)
 {
+    encoded *e = p;
+    buf_free(&e->rgb);
+    buf_free(&e->alpha);
+    free(e);
+}
+
+static const cairo_user_data_key_t encoded_key;
+
+static const encoded *encode_pixels(cairo_surface_t *surf)
+{
+    encoded *e = cairo_surface_get_user_data(surf, &encoded_key);
+    if (e) return e;
     cairo_format_t fmt = cairo_image_surface_get_format(surf);
-    if (fmt != CAIRO_FORMAT_RGB24 && fmt != CAIRO_FORMAT_ARGB32) return 0;
-    cairo_surface_flush(surf);
+    if (fmt != CAIRO_FORMAT_RGB24 && fmt != CAIRO_FORMAT_ARGB32) return NULL;
+    /* No cairo_surface_flush(): image.c writes these pixels itself and
+     * cairo never draws on them, and a flush would detach the surface's
+     * unique id, which the next PDF of the post dedupes by. */
     const unsigned char *px = cairo_image_surface_get_data(surf);
     int iw = cairo_image_surface_get_width(surf), ih = cairo_image_surface_get_height(surf);
     int stride = cairo_image_surface_get_stride(surf);
-    if (!px || iw <= 0 || ih <= 0) return 0;
+    if (!px || iw <= 0 || ih <= 0) return NULL;
     bool alpha = fmt == CAIRO_FORMAT_ARGB32 && translucent(px, iw, ih, stride);
-    /* Both streams before either object, so that a failure writes none. */
-    buf rgb = BUF_INIT, a = BUF_INIT, e = BUF_INIT;
-    bool ok = deflate_rows(px, iw, ih, stride, !alpha, false, &rgb) &&
-              (!alpha || deflate_rows(px, iw, ih, stride, false, true, &a));
-    int num = 0;
-    if (ok) {
-        num = pdfobj_reserve(w);
-        int smask = alpha ? pdfobj_reserve(w) : 0;
-        pixel_entries(&e, iw, ih, false, smask);
-        pdfobj_write_stream(w, num, e.s, rgb.s, rgb.len, false);
-        if (smask) {
-            buf_truncate(&e, 0);
-            pixel_entries(&e, iw, ih, true, 0);
-            pdfobj_write_stream(w, smask, e.s, a.s, a.len, false);
-        }
+    e = mem_calloc(1, sizeof *e);
+    e->w = iw;
+    e->h = ih;
+    if (!deflate_rows(px, iw, ih, stride, !alpha, false, &e->rgb) ||
+        (alpha && !deflate_rows(px, iw, ih, stride, false, true, &e->alpha)) ||
+        cairo_surface_set_user_data(surf, &encoded_key, e, encoded_free) != CAIRO_STATUS_SUCCESS) {
+        encoded_free(e);
+        return NULL;
     }
-    buf_free(&rgb);
-    buf_free(&a);
+    return e;
+}
+
+static int write_pixels(pdfobj *w, cairo_surface_t *surf)
+{
+    const encoded *enc = encode_pixels(surf);
+    if (!enc) return 0;
+    buf e = BUF_INIT;
+    int num = pdfobj_reserve(w);
+    int smask = enc->alpha.len ? pdfobj_reserve(w) : 0;
+    pixel_entries(&e, enc->w, enc->h, false, smask);
+    pdfobj_write_stream(w, num, e.s, enc->rgb.s, enc->rgb.len, false);
+    if (smask) {
+        buf_truncate(&e, 0);
+        pixel_entries(&e, enc->w, enc->h, true, 0);
+        pdfobj_write_stream(w, smask, e.s, enc->alpha.s, enc->alpha.len, false);
+    }
     buf_free(&e);
     return num;
 }
@@ -271,8 +302,7 @@ int pdfimage_xobject(pdfimage_set *s, pdfobj *w, const image_cache *c, cairo_sur
     unsigned long idlen = 0;
     cairo_surface_get_mime_data(surf, CAIRO_MIME_TYPE_UNIQUE_ID, &mime_id, &idlen);
     if (!mime_id) idlen = 0;
-    /* A copy: cairo_surface_flush() in write_pixels() detaches a
-     * surface's mime data, and frees it. */
+    /* A copy, to keep with the entry: the surface may go before the set. */
     unsigned char *id = idlen ? mem_alloc(idlen) : NULL;
     if (idlen) memcpy(id, mime_id, idlen);
     for (size_t i = 0; idlen && i < s->n; i++) {

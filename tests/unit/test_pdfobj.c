@@ -100,7 +100,7 @@ static void test_file(void)
     CHECK(!strncmp(f.s, "%PDF-1.7\n", 9));
     for (int num = 1; num <= 3; num++) {
         long off = xref_offset(&f, num);
-        char head[16];
+        char head[32];
         snprintf(head, sizeof head, "%d 0 obj\n", num);
         CHECK(off > 0 && !strncmp(f.s + off, head, strlen(head)));
     }

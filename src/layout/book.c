@@ -238,9 +238,10 @@ static size_t fill_rows(const doc *const *docs, size_t n, const post_pages *pp, 
 
 /* Lays out the contents into a new pageset owned by the caller. */
 static pageset *contents(blocks_ctx *bc, const handout_master *m, size_t at, const char *heading,
-                         const handout_entry *rows, size_t nrows)
+                         const handout_entry *rows, size_t nrows, bool counting)
 {
     handout_master cm = *m;
+    cm.counting = counting;
     cm.ps = pageset_new();
     cm.shift = (int)at;
     cm.columns = 1;
@@ -286,7 +287,7 @@ pageset *book_layout(const doc *const *docs_given, size_t n, const theme *th, fo
     free(idx);
 
     pageset *ps = pageset_new();
-    handout_master m = {ps, th, 0, 0, 0, 1, 0};
+    handout_master m = {ps, th, 0, 0, 0, 1, 0, false};
     theme_paper_size(opts ? opts->paper : th->paper, &m.pw, &m.ph);
 
     /* The volume's own pages are set in its language, with the volume's
@@ -335,7 +336,7 @@ pageset *book_layout(const doc *const *docs_given, size_t n, const theme *th, fo
     const char *heading = en ? "Contents" : "目录";
     size_t contents_at = pageset_npages(ps);
     size_t nrows = fill_rows(docs, n, pp, 0, rows);
-    pageset *scratch = contents(&vbc, &m, contents_at, heading, rows, nrows);
+    pageset *scratch = contents(&vbc, &m, contents_at, heading, rows, nrows, true);
     m.shift = (int)pageset_npages(scratch);
     pageset_free(scratch);
 
@@ -346,7 +347,7 @@ pageset *book_layout(const doc *const *docs_given, size_t n, const theme *th, fo
     }
 
     fill_rows(docs, n, pp, m.shift, rows);
-    scratch = contents(&vbc, &m, contents_at, heading, rows, nrows);
+    scratch = contents(&vbc, &m, contents_at, heading, rows, nrows, false);
     size_t ncontents = pageset_npages(scratch);
     pageset_splice(ps, contents_at, scratch);
     pageset_free(scratch);

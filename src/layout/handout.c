@@ -429,7 +429,7 @@ void handout_contents(blocks_ctx *bc, handout_master *m, const char *heading,
     sns.align = TEXT_RIGHT;
     int fw = flow_frame_width(f);
     int numw = 3 * es.size;
-    leaders ld = leaders_measure(bc, &ls, fw);
+    leaders ld = m->counting ? (leaders){NULL, 0} : leaders_measure(bc, &ls, fw);
     for (size_t s = 0; s < n; s++) {
         const text_style *rs = e[s].strong ? &ss : &es, *rns = e[s].strong ? &sns : &ns;
         int indent = (e[s].level - 1) * 2 * es.size;
@@ -437,6 +437,17 @@ void handout_contents(blocks_ctx *bc, handout_master *m, const char *heading,
         if (indent > fw / 4) indent = fw / 4;
         doc_text tt = {e[s].title, strlen(e[s].title), NULL, 0};
         text_block *tb = blocks_text(bc, &tt, rs, fw - indent - numw - 2 * es.size);
+        if (m->counting) {
+            int h = text_block_height(tb, text_block_nlines(tb));
+            if (e[s].strong) {
+                flow_space(f, es.size);
+                flow_need(f, h + (s + 1 < n ? es.line_pitch : 0));
+            }
+            pg = flow_reserve(f, h, &x0, &y);
+            blocks_place(pg, tb, x0 + indent, y);
+            text_block_free(tb);
+            continue;
+        }
         char num[32];
         snprintf(num, sizeof num, "%d", e[s].page + 1);
         doc_text nt = {num, strlen(num), NULL, 0};
@@ -517,7 +528,7 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
 {
     const doc_meta *meta = doc_get_meta(d);
     pageset *ps = pageset_new();
-    handout_master m = {ps, th, 0, 0, 0, 1, 0};
+    handout_master m = {ps, th, 0, 0, 0, 1, 0, false};
     theme_paper_size(opts ? opts->paper : th->paper, &m.pw, &m.ph);
 
     blocks_ctx bc = {0};
@@ -547,7 +558,9 @@ pageset *handout_layout(const doc *d, const theme *th, fontset *fs, const handou
         handout_section_entries(d, "", 1, sec_page, 0, rows);
         pageset *scratch = pageset_new();
         sm.ps = scratch;
+        sm.counting = true;
         handout_contents(&bc, &sm, heading, rows, nsec);
+        sm.counting = false;
         ncontents = (int)pageset_npages(scratch);
         pageset_free(scratch);
     }

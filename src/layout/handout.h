@@ -15,6 +15,8 @@
 #ifndef FOLIO_HANDOUT_H
 #define FOLIO_HANDOUT_H
 
+#include <stdbool.h>
+
 #include "base/diag.h"
 #include "doc/doc.h"
 #include "layout/blocks.h"
@@ -44,6 +46,9 @@ typedef struct handout_master {
     int shift;
     int columns;             /* text columns per page (the body's; 1 elsewhere) */
     int col;                 /* columns used on the current page; 0 before a page */
+    bool counting;           /* handout_contents(): only count the pages (rows
+                                without leaders and numbers, which change no
+                                height) */
 } handout_master;
 
 /* Appends an empty page of the master's size, painted with the theme's

@@ -42,8 +42,8 @@
  * Font files.  Pango's faces map the whole 16-27 MB CJK collections, and
  * shaping and cutting leave tens of MB of them resident; once the faces
  * are cut nothing of them is needed for this document, so the pages are
- * given back (release_font_file(), as subset.c measured: the file pages
- * resident after laying out the seed handout go from 37 to 18 MB).
+ * given back (release_font_file(): the file pages resident after laying
+ * out and cutting the seed handout go from 37 to 18 MB).
  *
  * pdffont_set_embed_whole() turns cutting off, so that tests can check
  * the fallback path on real fonts.

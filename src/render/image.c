@@ -54,6 +54,7 @@
 #include <zlib.h>
 
 #include "base/file.h"
+#include "base/hash.h"
 #include "base/mem.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -132,12 +133,12 @@ const image_png *image_cache_png_of(const image_cache *c, cairo_surface_t *s)
     return idx && idx <= c->npngs ? &c->pngs[idx - 1] : NULL;
 }
 
-/* The id "folio-<format>-<fnv64>-<length>" of a file's bytes; returns its
- * length. */
+/* The id "folio-<format>-<xxh64>-<length>" of a file's bytes; returns its
+ * length.  (XXH64 rather than a byte-at-a-time hash: every photo of every
+ * PDF goes through here.) */
 static int unique_id(const unsigned char *data, size_t len, media_format f, char *id, size_t idsz)
 {
-    uint64_t h = 0xcbf29ce484222325u;   /* FNV-1a 64 offset basis and prime */
-    for (size_t i = 0; i < len; i++) h = (h ^ data[i]) * 0x100000001b3u;
+    uint64_t h = hash_bytes(data, len, 0);
     return snprintf(id, idsz, "folio-%s-%016llx-%zu", media_format_name(f),
                     (unsigned long long)h, len);
 }

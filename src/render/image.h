@@ -19,6 +19,7 @@
 #include <pango/pango.h>
 #include <stdbool.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "input/media.h"
 
@@ -71,6 +72,17 @@ const image_png *image_cache_png(const image_cache *c, size_t i);
  * before taking CAIRO_MIME_TYPE_JPEG data as a real JPEG.  Borrowed;
  * valid until image_cache_free(). */
 const image_png *image_cache_png_of(const image_cache *c, cairo_surface_t *s);
+
+/* True when the surface is ARGB32 with some pixel not fully opaque. */
+bool image_translucent(cairo_surface_t *s);
+
+/* Appends to out the rows of s (RGB24 or ARGB32) as 8-bit samples, each
+ * row Paeth-filtered (PNG filter type 4) and the whole deflated: what a
+ * PDF image with /DecodeParms << /Predictor 15 >> reads.  The samples are
+ * RGB, premultiplication undone (an RGB24 surface's top byte is no
+ * alpha), or with alpha_only the alpha channel.  Returns false when s has
+ * no pixels or zlib fails. */
+bool image_deflate_rows(cairo_surface_t *s, bool alpha_only, buf *out);
 
 /* True when an image of this probed size may be decoded: at least one
  * pixel and at most MEDIA_MAX_PIXELS. */

@@ -26,11 +26,9 @@
  * Pixels.  What is left is an image with real transparency, or any image
  * when PNG passthrough is off.  cairo's ARGB32 is premultiplied; PDF
  * wants straight colour and the alpha as a separate greyscale /SMask
- * (§11.6.5.3), written only when some alpha is below 255.  Rows are
- * Paeth-filtered and deflated as they are converted, as png_from_pixels()
- * in image.c does and for its reasons (level 3, Z_FILTERED: faster than
- * zlib's default on raw rows and smaller), so no unfiltered copy of the
- * image is ever made.
+ * (§11.6.5.3), written only when some alpha is below 255.  The rows are
+ * filtered and deflated by image_deflate_rows(), the encoder image.c uses
+ * for decoded opaque images.
  *
  * Deduplication.  By surface, then by CAIRO_MIME_TYPE_UNIQUE_ID (a hash
  * of the file's bytes, image.c), so one file under two names, or drawn
@@ -129,86 +127,6 @@ static int write_png(pdfobj *w, const image_png *p)
     return num;
 }
 
-/* True when some pixel of the ARGB32 surface is not opaque. */
-static bool translucent(const unsigned char *px, int w, int h, int stride)
-{
-    for (int y = 0; y < h; y++) {
-        const uint32_t *row = (const uint32_t *)(px + (size_t)y * (size_t)stride);
-        for (int x = 0; x < w; x++)
-            if (row[x] >> 24 != 0xff) return true;
-    }
-    return false;
-}
-
-/* One row of straight 8-bit samples into cur: RGB (premultiplied
- * undone; opaque says the top byte is no alpha, as in RGB24) or, with
- * alpha_only, the alpha. */
-static void convert_row(const uint32_t *row, int w, bool opaque, bool alpha_only,
-                        unsigned char *cur)
-{
-    for (int x = 0; x < w; x++) {
-        uint32_t v = row[x], a = opaque ? 255 : v >> 24;
-        if (alpha_only) {
-            cur[x] = (unsigned char)a;
-            continue;
-        }
-        uint32_t c[3] = {v >> 16 & 0xff, v >> 8 & 0xff, v & 0xff};
-        for (int k = 0; k < 3; k++) {
-            uint32_t u = c[k];
-            if (a == 0) u = 0;
-            else if (a < 255) u = (u * 255 + a / 2) / a;
-            cur[3 * x + k] = (unsigned char)(u > 255 ? 255 : u);
-        }
-    }
-}
-
-/* Appends to out the rows of the surface (w x h pixels at px, stride
- * bytes apart) as convert_row() makes them, each Paeth-filtered (PNG
- * filter type 4) and the whole deflated.  False when zlib fails. */
-static bool deflate_rows(const unsigned char *px, int w, int h, int stride, bool opaque,
-                         bool alpha_only, buf *out)
-{
-    size_t bpp = alpha_only ? 1 : 3, rb = bpp * (size_t)w;
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (deflateInit2(&zs, 3, Z_DEFLATED, 15, 8, Z_FILTERED) != Z_OK) return false;
-    /* One allocation of the bound: rows are deflated straight into it. */
-    size_t cap = deflateBound(&zs, (uLong)((rb + 1) * (size_t)h));
-    buf_reserve(out, cap);
-    unsigned char *base = (unsigned char *)out->s + out->len;
-    unsigned char *cur = mem_alloc(rb), *prev = mem_calloc(1, rb), *line = mem_alloc(rb + 1);
-    bool ok = true;
-    for (int y = 0; ok && y < h; y++) {
-        convert_row((const uint32_t *)(px + (size_t)y * (size_t)stride), w, opaque, alpha_only,
-                    cur);
-        line[0] = 4;
-        for (size_t i = 0; i < rb; i++) {
-            int a = i >= bpp ? cur[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
-            int q = a + b - c, pa = abs(q - a), pb = abs(q - b), pc = abs(q - c);
-            int pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-            line[i + 1] = (unsigned char)(cur[i] - pred);
-        }
-        zs.next_in = line;
-        zs.avail_in = (uInt)(rb + 1);
-        zs.next_out = base + zs.total_out;
-        zs.avail_out = (uInt)(cap - zs.total_out);
-        int st = deflate(&zs, y == h - 1 ? Z_FINISH : Z_NO_FLUSH);
-        ok = zs.avail_in == 0 && (y == h - 1 ? st == Z_STREAM_END : st == Z_OK);
-        unsigned char *t = prev;
-        prev = cur;
-        cur = t;
-    }
-    if (ok) {
-        out->len += zs.total_out;
-        out->s[out->len] = '\0';
-    }
-    deflateEnd(&zs);
-    free(cur);
-    free(prev);
-    free(line);
-    return ok;
-}
-
 static void pixel_entries(buf *e, int w, int h, bool alpha_only, int smask)
 {
     buf_addf(e, "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s"
@@ -246,16 +164,14 @@ static const encoded *encode_pixels(cairo_surface_t *surf)
     /* No cairo_surface_flush(): image.c writes these pixels itself and
      * cairo never draws on them, and a flush would detach the surface's
      * unique id, which the next PDF of the post dedupes by. */
-    const unsigned char *px = cairo_image_surface_get_data(surf);
     int iw = cairo_image_surface_get_width(surf), ih = cairo_image_surface_get_height(surf);
-    int stride = cairo_image_surface_get_stride(surf);
-    if (!px || iw <= 0 || ih <= 0) return NULL;
-    bool alpha = fmt == CAIRO_FORMAT_ARGB32 && translucent(px, iw, ih, stride);
+    if (!cairo_image_surface_get_data(surf) || iw <= 0 || ih <= 0) return NULL;
+    bool alpha = image_translucent(surf);
     e = mem_calloc(1, sizeof *e);
     e->w = iw;
     e->h = ih;
-    if (!deflate_rows(px, iw, ih, stride, !alpha, false, &e->rgb) ||
-        (alpha && !deflate_rows(px, iw, ih, stride, false, true, &e->alpha)) ||
+    if (!image_deflate_rows(surf, false, &e->rgb) ||
+        (alpha && !image_deflate_rows(surf, true, &e->alpha)) ||
         cairo_surface_set_user_data(surf, &encoded_key, e, encoded_free) != CAIRO_STATUS_SUCCESS) {
         encoded_free(e);
         return NULL;

@@ -83,18 +83,10 @@ typedef struct doc {
 
 /* ---- content ---- */
 
-static void add_nums(buf *ops, const double *v, int n)
-{
-    for (int i = 0; i < n; i++) {
-        if (i) buf_addc(ops, ' ');
-        pdf_add_num(ops, v[i]);
-    }
-}
-
 static void rect_path(buf *ops, double x, double y, double w, double h)
 {
     double v[4] = {x, y, w, h};
-    add_nums(ops, v, 4);
+    pdf_add_nums(ops, v, 4);
     buf_add(ops, " re\n");
 }
 
@@ -108,7 +100,7 @@ static void set_fill(doc *d, buf *ops, theme_rgba c)
         buf_addf(ops, "/GA%u gs\n", a);
     }
     double v[3] = {((c >> 24) & 0xff) / 255.0, ((c >> 16) & 0xff) / 255.0, ((c >> 8) & 0xff) / 255.0};
-    add_nums(ops, v, 3);
+    pdf_add_nums(ops, v, 3);
     buf_add(ops, " rg\n");
 }
 
@@ -151,7 +143,7 @@ static void qr(doc *d, buf *ops, const box *b)
 static void concat(buf *ops, const cairo_matrix_t *m)
 {
     double v[6] = {m->xx, m->yx, m->xy, m->yy, m->x0, m->y0};
-    add_nums(ops, v, 6);
+    pdf_add_nums(ops, v, 6);
     buf_add(ops, " cm\n");
 }
 
@@ -377,12 +369,12 @@ static void annotations(doc *d, const page *pg, buf *pd)
             /* Quadrilaterals counter-clockwise from the lower left. */
             double q[8] = {x0, y0, x1, y0, x1, y1, x0, y1};
             if (nrects++) buf_addc(&quads, ' ');
-            add_nums(&quads, q, 8);
+            pdf_add_nums(&quads, q, 8);
         }
         buf a = BUF_INIT;
         double r[4] = {ux0, uy0, ux1, uy1};
         buf_add(&a, "<< /Type /Annot /Subtype /Link /Rect [");
-        add_nums(&a, r, 4);
+        pdf_add_nums(&a, r, 4);
         buf_add(&a, "]");
         if (nrects > 1) buf_addf(&a, " /QuadPoints [%s]", quads.s);
         buf_add(&a, " /Border [0 0 0] ");
@@ -400,8 +392,7 @@ static void annotations(doc *d, const page *pg, buf *pd)
             pdf_add_string(&a, b->dest, strlen(b->dest));
         }
         buf_add(&a, " >>");
-        int num = pdfobj_reserve(d->w);
-        pdfobj_write(d->w, num, a.s, a.len);
+        int num = pdfobj_add(d->w, a.s, a.len);
         buf_addf(&annots, "%s%d 0 R", annots.len ? " " : "", num);
         buf_free(&a);
         buf_free(&quads);
@@ -425,12 +416,11 @@ static int write_dests(doc *d)
         pdf_add_string(&b, t->name, strlen(t->name));
         buf_addf(&b, " [%d 0 R /XYZ ", d->page_obj[t->page]);
         double v[2] = {t->x, t->y};
-        add_nums(&b, v, 2);
+        pdf_add_nums(&b, v, 2);
         buf_add(&b, " 0]\n");
     }
     buf_add(&b, "] >>");
-    int num = pdfobj_reserve(d->w);
-    pdfobj_write(d->w, num, b.s, b.len);
+    int num = pdfobj_add(d->w, b.s, b.len);
     buf_free(&b);
     return num;
 }
@@ -439,6 +429,7 @@ static int write_dests(doc *d)
 
 typedef struct oitem {
     int obj, parent, first, last, prev, next, count;
+    size_t last_child;       /* index + 1 in the items of the last child; 0: none */
 } oitem;
 
 static int write_outline(doc *d, const pageset *ps)
@@ -447,7 +438,7 @@ static int write_outline(doc *d, const pageset *ps)
     if (!n) return 0;
     int root = pdfobj_reserve(d->w);
     oitem *it = mem_calloc(n, sizeof *it);
-    oitem top = {root, 0, 0, 0, 0, 0, 0};
+    oitem top = {root, 0, 0, 0, 0, 0, 0, 0};
     /* The open item at each level: an entry deeper than one below the
      * previous is taken as one below it. */
     long open[8];
@@ -459,14 +450,14 @@ static int write_outline(doc *d, const pageset *ps)
         it[i].obj = pdfobj_reserve(d->w);
         oitem *parent = level == 1 ? &top : &it[open[level - 1]];
         it[i].parent = parent->obj;
-        if (parent->last) {
+        if (parent->last_child) {
             it[i].prev = parent->last;
-            for (size_t k = 0; k < i; k++)
-                if (it[k].obj == parent->last) it[k].next = it[i].obj;
+            it[parent->last_child - 1].next = it[i].obj;
         } else {
             parent->first = it[i].obj;
         }
         parent->last = it[i].obj;
+        parent->last_child = i + 1;
         open[level] = (long)i;
         depth = level;
         /* Every item is open: its visible descendants count at every
@@ -524,8 +515,7 @@ static int write_labels(doc *d, const pageset *ps)
         buf_add(&b, ">>");
     }
     buf_add(&b, "] >>");
-    int num = pdfobj_reserve(d->w);
-    pdfobj_write(d->w, num, b.s, b.len);
+    int num = pdfobj_add(d->w, b.s, b.len);
     buf_free(&b);
     return num;
 }
@@ -569,8 +559,7 @@ static int write_info(doc *d, const pageset *ps)
         buf_addf(&b, " /CreationDate (%s) /ModDate (%s)", date, date);
     }
     buf_add(&b, " >>");
-    int num = pdfobj_reserve(d->w);
-    pdfobj_write(d->w, num, b.s, b.len);
+    int num = pdfobj_add(d->w, b.s, b.len);
     buf_free(&b);
     return num;
 }
@@ -638,7 +627,7 @@ static bool build(doc *d, const pageset *ps, buf *out)
         buf_truncate(&pd, 0);
         buf_addf(&pd, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", pages);
         double v[2] = {PT(pg->w), PT(pg->h)};
-        add_nums(&pd, v, 2);
+        pdf_add_nums(&pd, v, 2);
         buf_addf(&pd, "] /Resources %d 0 R /Contents %d 0 R", resources, content);
         annotations(d, pg, &pd);
         buf_add(&pd, " >>");

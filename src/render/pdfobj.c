@@ -62,6 +62,13 @@ void pdfobj_write(pdfobj *w, int num, const char *value, size_t len)
     buf_add(&w->out, "\nendobj\n");
 }
 
+int pdfobj_add(pdfobj *w, const char *value, size_t len)
+{
+    int num = pdfobj_reserve(w);
+    pdfobj_write(w, num, value, len);
+    return num;
+}
+
 void pdfobj_deflate(const void *data, size_t len, buf *out)
 {
     uLong bound = compressBound((uLong)len);
@@ -149,6 +156,14 @@ void pdf_add_num(buf *b, double v)
     while (u /= 10);
     if (neg) *--p = '-';
     buf_addn(b, p, (size_t)(e - p));
+}
+
+void pdf_add_nums(buf *b, const double *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (i) buf_addc(b, ' ');
+        pdf_add_num(b, v[i]);
+    }
 }
 
 void pdf_add_string(buf *b, const char *s, size_t n)

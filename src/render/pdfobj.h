@@ -32,6 +32,9 @@ int pdfobj_reserve(pdfobj *w);
  * "<< ... >>", an array, a number...). */
 void pdfobj_write(pdfobj *w, int num, const char *value, size_t len);
 
+/* pdfobj_reserve() and pdfobj_write() in one: returns the new number. */
+int pdfobj_add(pdfobj *w, const char *value, size_t len);
+
 /* Writes object num as a stream.  entries (may be NULL) are the
  * dictionary's entries other than /Length and /Filter, e.g.
  * "/Type /XObject /Subtype /Image ..."; pdfobj adds /Length, and with
@@ -55,6 +58,8 @@ bool pdfobj_finish(pdfobj *w, int root, int info, buf *out);
 /* A number as PDF writes reals: at most four decimals, no exponent,
  * trailing zeros and a "-0" dropped ("12", "0.5", "-3.1416"). */
 void pdf_add_num(buf *b, double v);
+/* n numbers as pdf_add_num() writes them, one space apart. */
+void pdf_add_nums(buf *b, const double *v, int n);
 /* A literal string "(...)" of n bytes, with (, ) and \ escaped and bytes
  * outside printable ASCII written as \ooo. */
 void pdf_add_string(buf *b, const char *s, size_t n);

@@ -94,30 +94,20 @@ static const font_info *info_for(pdftext *t, PangoFont *font)
 
 static void fill_color(buf *ops, double r, double g, double b)
 {
-    pdf_add_num(ops, r);
-    buf_addc(ops, ' ');
-    pdf_add_num(ops, g);
-    buf_addc(ops, ' ');
-    pdf_add_num(ops, b);
+    double v[3] = {r, g, b};
+    pdf_add_nums(ops, v, 3);
     buf_add(ops, " rg\n");
 }
 
 static void part_color(text_renderer *r, PangoRenderPart part, bool stroke_too)
 {
     PangoColor *c = pango_renderer_get_color(&r->parent, part);
-    double red = 0, green = 0, blue = 0;
-    if (c) {
-        red = c->red / 65535.;
-        green = c->green / 65535.;
-        blue = c->blue / 65535.;
-    }
-    fill_color(r->ops, red, green, blue);
+    double v[3] = {0, 0, 0};
+    if (c) v[0] = c->red / 65535., v[1] = c->green / 65535., v[2] = c->blue / 65535.;
+    pdf_add_nums(r->ops, v, 3);
+    buf_add(r->ops, " rg\n");
     if (stroke_too) {
-        pdf_add_num(r->ops, red);
-        buf_addc(r->ops, ' ');
-        pdf_add_num(r->ops, green);
-        buf_addc(r->ops, ' ');
-        pdf_add_num(r->ops, blue);
+        pdf_add_nums(r->ops, v, 3);
         buf_add(r->ops, " RG\n");
     }
 }
@@ -184,13 +174,33 @@ static void tj_adjust(tj *j, double n)
 
 static void text_matrix(buf *ops, const font_info *fi, double x, double y)
 {
-    buf_add(ops, "1 0 ");
-    pdf_add_num(ops, fi->skew);
-    buf_add(ops, " -1 ");
-    pdf_add_num(ops, x);
-    buf_addc(ops, ' ');
-    pdf_add_num(ops, y);
+    double m[6] = {1, 0, fi->skew, -1, x, y};
+    pdf_add_nums(ops, m, 6);
     buf_add(ops, " Tm\n");
+}
+
+/* Opens a text object in fi's font and the run's colour; synthetic bold
+ * is a stroke: FreeType widens outlines by 1/24 em (what cairo-ft drew),
+ * and a stroke of that width adds half on each side. */
+static void begin_text(text_renderer *r, const font_info *fi)
+{
+    buf *ops = r->ops;
+    part_color(r, PANGO_RENDER_PART_FOREGROUND, fi->embolden);
+    buf_add(ops, "BT\n/");
+    buf_add(ops, pdffont_resource(r->t->fonts, fi->f));
+    buf_addc(ops, ' ');
+    pdf_add_num(ops, fi->size);
+    buf_add(ops, " Tf\n");
+    if (fi->embolden) {
+        buf_add(ops, "2 Tr ");
+        pdf_add_num(ops, fi->size / 24);
+        buf_add(ops, " w\n");
+    }
+}
+
+static void end_text(buf *ops, const font_info *fi)
+{
+    buf_add(ops, fi->embolden ? "0 Tr\nET\n" : "ET\n");
 }
 
 static void draw_glyph_item(PangoRenderer *renderer, const char *text, PangoGlyphItem *gi, int x,
@@ -203,19 +213,7 @@ static void draw_glyph_item(PangoRenderer *renderer, const char *text, PangoGlyp
     PangoGlyphString *gs = gi->glyphs;
     if (fi->f < 0 || fi->size <= 0 || gs->num_glyphs == 0) return;
     clusters_of(t, text, gi);
-    part_color(r, PANGO_RENDER_PART_FOREGROUND, fi->embolden);
-    buf_add(ops, "BT\n/");
-    buf_add(ops, pdffont_resource(t->fonts, fi->f));
-    buf_addc(ops, ' ');
-    pdf_add_num(ops, fi->size);
-    buf_add(ops, " Tf\n");
-    if (fi->embolden) {
-        /* FreeType's synthetic bold widens outlines by 1/24 em (what
-         * cairo-ft drew); a stroke of that width adds half on each side. */
-        buf_add(ops, "2 Tr ");
-        pdf_add_num(ops, fi->size / 24);
-        buf_add(ops, " w\n");
-    }
+    begin_text(r, fi);
     double size = fi->size;
     double cur = 0, cur_y = 0;
     bool placed = false;
@@ -284,7 +282,7 @@ static void draw_glyph_item(PangoRenderer *renderer, const char *text, PangoGlyp
     }
     tj_close(&j);
     if (span) buf_add(ops, "EMC\n");
-    buf_add(ops, fi->embolden ? "0 Tr\nET\n" : "ET\n");
+    end_text(ops, fi);
 }
 
 static void draw_glyphs(PangoRenderer *renderer, PangoFont *font, PangoGlyphString *gs, int x,
@@ -296,12 +294,7 @@ static void draw_glyphs(PangoRenderer *renderer, PangoFont *font, PangoGlyphStri
     const font_info *fi = info_for(r->t, font);
     if (fi->f < 0 || fi->size <= 0) return;
     buf *ops = r->ops;
-    part_color(r, PANGO_RENDER_PART_FOREGROUND, false);
-    buf_add(ops, "BT\n/");
-    buf_add(ops, pdffont_resource(r->t->fonts, fi->f));
-    buf_addc(ops, ' ');
-    pdf_add_num(ops, fi->size);
-    buf_add(ops, " Tf\n");
+    begin_text(r, fi);
     int pen = 0;
     for (int i = 0; i < gs->num_glyphs; i++) {
         const PangoGlyphInfo *g = &gs->glyphs[i];
@@ -315,7 +308,7 @@ static void draw_glyphs(PangoRenderer *renderer, PangoFont *font, PangoGlyphStri
         }
         pen += g->geometry.width;
     }
-    buf_add(ops, "ET\n");
+    end_text(ops, fi);
 }
 
 static void draw_rectangle(PangoRenderer *renderer, PangoRenderPart part, int x, int y, int w,
@@ -323,13 +316,9 @@ static void draw_rectangle(PangoRenderer *renderer, PangoRenderPart part, int x,
 {
     text_renderer *r = (text_renderer *)renderer;
     part_color(r, part, false);
-    pdf_add_num(r->ops, x / (double)PANGO_SCALE);
-    buf_addc(r->ops, ' ');
-    pdf_add_num(r->ops, y / (double)PANGO_SCALE);
-    buf_addc(r->ops, ' ');
-    pdf_add_num(r->ops, w / (double)PANGO_SCALE);
-    buf_addc(r->ops, ' ');
-    pdf_add_num(r->ops, h / (double)PANGO_SCALE);
+    double v[4] = {x / (double)PANGO_SCALE, y / (double)PANGO_SCALE, w / (double)PANGO_SCALE,
+                   h / (double)PANGO_SCALE};
+    pdf_add_nums(r->ops, v, 4);
     buf_add(r->ops, " re f\n");
 }
 
@@ -340,9 +329,7 @@ static void draw_trapezoid(PangoRenderer *renderer, PangoRenderPart part, double
     part_color(r, part, false);
     double pts[8] = {x11, y1, x21, y1, x22, y2, x12, y2};
     for (int i = 0; i < 4; i++) {
-        pdf_add_num(r->ops, pts[2 * i]);
-        buf_addc(r->ops, ' ');
-        pdf_add_num(r->ops, pts[2 * i + 1]);
+        pdf_add_nums(r->ops, pts + 2 * i, 2);
         buf_add(r->ops, i ? " l\n" : " m\n");
     }
     buf_add(r->ops, "h f\n");

@@ -8,20 +8,18 @@
  * whose header was checked against MEDIA_MAX_PIXELS just now, not an hour ago
  * when the input stage read it.
  *
- * JPEG passthrough.  cairo's PDF backend embeds the bytes attached as
- * CAIRO_MIME_TYPE_JPEG instead of the surface's pixels, reading only the
- * JPEG header for size and colour space.  The surface carrying them is a
- * 1 x 1 stand-in whose pixel is never written (stand_in_surface() says why
- * not w x h).  RGB24 rather than ARGB32 so that cairo knows the image is
- * opaque without scanning it.
+ * JPEG passthrough.  The PDF writer (pdfimage.c) embeds the bytes attached
+ * as CAIRO_MIME_TYPE_JPEG, reading only the JPEG header for size and
+ * colour space.  The surface carrying them is a 1 x 1 stand-in whose pixel
+ * is never written (stand_in_surface() says why not w x h).
  * Passthrough cannot notice a damaged scan, so at least a truncated file is
  * refused: the entropy-coded data after the first SOS must contain EOI (0xFF
  * 0xD9), which no byte-stuffed scan data can imitate.
  *
- * Deduplication.  CAIRO_MIME_TYPE_UNIQUE_ID makes cairo write one image
- * XObject for every surface with the same id.  The id is a 64-bit FNV-1a
- * hash of the file's bytes with their length and format, so two names for
- * one file are embedded once too.
+ * Deduplication.  The PDF writer writes one image XObject for every
+ * surface with the same CAIRO_MIME_TYPE_UNIQUE_ID: an XXH64 hash of the
+ * file's bytes with their length and format, so two names for one file are
+ * embedded once too.
  *
  * Decoding.  libjpeg-turbo decodes straight into the surface's rows in
  * cairo's pixel order (JCS_EXT_BGRX on little-endian machines); CMYK is
@@ -167,19 +165,14 @@ static cairo_surface_t *new_surface(cairo_format_t fmt, int w, int h, char *why,
     return s;
 }
 
-/* The surface a passthrough image is drawn from: 1 x 1, its one pixel
- * never written.  cairo's PDF backend takes /Width and /Height from the
- * attached JPEG (or the PNG stand-in's frame header) and draws the image
- * XObject in the unit square the pattern matrix maps, so the surface's size
- * only scales that matrix.  It used to be w x h, over an anonymous mapping
- * never touched; but cairo 1.16 detaches the snapshot its recording
- * surface takes of every source by copying the source's pixels, even when
- * nobody else holds the snapshot, and the copy was made when
- * image_cache_free() destroyed the surface: w*h*4 bytes written, 25 MB and
- * 6 000 page faults for the seed's deck, 48 MB of peak RSS for one 4000 x
- * 3000 photo.  Should cairo ever rasterise the surface (a fallback image;
- * folio draws nothing that needs one) it reads black, as it did before.
- * The displayed size, for aspect ratios, is kept as user data. */
+/* The surface a passthrough image is carried by: 1 x 1, its one pixel
+ * never written.  Only its data matters (the JPEG, or the image_png it is
+ * tied to); image_draw() and image_pdf_matrix() take the size from the
+ * user data below.  When cairo 1.16 wrote the PDFs it drew such a surface
+ * as an image XObject in the unit square the pattern matrix maps, and a
+ * w x h stand-in cost w*h*4 bytes copied at image_cache_free() (cairo
+ * detaches its recording surface's snapshots by copying): 48 MB of peak
+ * RSS for one 4000 x 3000 photo.  Drawn to pixels it reads black. */
 typedef struct stored_size {
     int w, h;
 } stored_size;
@@ -522,9 +515,9 @@ static bool png_passable(const unsigned char *d, size_t len, image_png *p)
     return true;
 }
 
-/* A surface of the PNG's size whose pixels are never written, carrying a
- * JPEG that holds only a comment (the marker) and a frame header (the
- * size), enough for cairo to write an XObject pdf.c can find. */
+/* A stand-in for the PNG, carrying a JPEG that holds only a comment (the
+ * marker) and a frame header (the size): a name for the PNG, never written
+ * as a JPEG (pdfimage.c finds the image_png through image_cache_png_of()). */
 static cairo_surface_t *png_stand_in(const image_png *p, char *why, size_t whysz)
 {
     size_t mlen = strlen(p->marker);

@@ -5,8 +5,8 @@
  * most once, and a surface drawn twice is embedded in a PDF once.
  *
  * Vector output (PDF) never decodes a JPEG: the surface carries the file's
- * bytes as CAIRO_MIME_TYPE_JPEG and cairo writes them as a DCTDecode image
- * (../shared/docs/stack.md).  Raster output (PNG previews) decodes with
+ * bytes as CAIRO_MIME_TYPE_JPEG and pdfimage.c writes them as a DCTDecode
+ * image.  Raster output (PNG previews) decodes with
  * libjpeg-turbo, libpng and libwebp.  EXIF orientation is applied as a
  * transform when drawing, so the passthrough JPEG stays as it is.
  *
@@ -32,24 +32,23 @@ image_cache *image_cache_new(void);
  * reference to a surface still used by an unfinished PDF); NULL is a no-op. */
 void image_cache_free(image_cache *c);
 
-/* PNG passthrough, for a PDF writer that finishes the job (pdf.c).
+/* PNG passthrough, for the PDF writer (pdfimage.c).
  *
- * cairo 1.16 embeds a PNG by decoding it and deflating the pixels again:
- * for the seed's 1000 x 456 photo that is a quarter of a handout's
- * instructions, and the result is larger than the file.  With passthrough
+ * Decoding a PNG to deflate its pixels again cost a quarter of a handout's
+ * instructions for the seed's 1000 x 456 photo (cairo 1.16's way), and
+ * the result was larger than the file.  With passthrough
  * on, an opaque, non-interlaced PNG of 8 bits or fewer per sample (grey,
  * RGB or palette without tRNS; no gAMA other than sRGB's; an ICC profile
  * is ignored, as decoding ignores it) whose zlib stream inflates to
- * exactly the rows its header promises is not decoded: its surface
- * carries, as CAIRO_MIME_TYPE_JPEG, a stand-in JPEG of the same size
- * holding only the marker below, which cairo copies into the PDF as an
- * image XObject.  The PDF writer must then replace each such XObject by
- * the PNG's own zlib stream with PNG predictors (PDF 32000 §7.4.4.4),
- * which is what pdf.c does; a PDF written without that step would show
- * garbage.  Any other opaque image that has to be decoded (an RGBA PNG
- * whose alpha is 255 throughout, a WebP) goes the same way, its rows
- * Paeth-filtered and deflated by folio, faster than cairo would (see
- * png_from_pixels() in image.c).  Off by default. */
+ * exactly the rows its header promises is not decoded: its surface is a
+ * stand-in tied to an image_png (image_cache_png_of()), which the PDF
+ * writer embeds as the PNG's own zlib stream with PNG predictors (PDF
+ * 32000 §7.4.4.4).  The stand-in also carries, as CAIRO_MIME_TYPE_JPEG, a
+ * JPEG of the same size holding only the marker below: never to be
+ * written as a JPEG, it only names the PNG.  Any other opaque image that
+ * has to be decoded (an RGBA PNG whose alpha is 255 throughout, a WebP)
+ * goes the same way, its rows encoded by image_deflate_rows(), and its
+ * pixels are not kept.  Off by default. */
 typedef struct image_png {
     char marker[64];               /* NUL-terminated; inside the stand-in JPEG */
     int width, height;

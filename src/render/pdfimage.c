@@ -19,9 +19,8 @@
  *
  * PNG.  The PNG's IDAT data is one zlib stream of filtered rows, which is
  * FlateDecode with PNG predictors (§7.4.4.4; Predictor 15: each row names
- * its own filter); the dictionary is the one pdf.c's splice wrote over
- * cairo's XObject, /Interpolate true because folio draws with
- * CAIRO_FILTER_GOOD, for which cairo wrote true.
+ * its own filter).  /Interpolate true, as cairo wrote it for the
+ * CAIRO_FILTER_GOOD folio drew with, so photos look as they did.
  *
  * Pixels.  What is left is an image with real transparency, or any image
  * when PNG passthrough is off.  cairo's ARGB32 is premultiplied; PDF

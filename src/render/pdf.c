@@ -63,7 +63,13 @@ typedef struct dest {
     const char *name;            /* borrowed from the pageset */
     int page;                    /* index */
     double x, y;                 /* PDF coordinates (y up) */
+    size_t order;                /* met as the order-th destination */
 } dest;
+
+static int by_name_only(const void *a, const void *b)
+{
+    return strcmp(((const dest *)a)->name, ((const dest *)b)->name);
+}
 
 typedef struct doc {
     pdfobj *w;
@@ -303,20 +309,23 @@ static void file_spec(buf *b, const char *path)
     buf_add(b, "> >>");
 }
 
-static bool dest_known(const doc *d, const char *name)
-{
-    for (size_t i = 0; i < d->ndests; i++)
-        if (!strcmp(d->dests[i].name, name)) return true;
-    return false;
-}
-
+/* Destinations sorted by name, then by where they were met, so that the
+ * first of two with one name (there should be none) is the one kept. */
 static int by_name(const void *a, const void *b)
 {
-    return strcmp(((const dest *)a)->name, ((const dest *)b)->name);
+    const dest *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static bool dest_known(const doc *d, const char *name)
+{
+    dest key = {name, 0, 0, 0, 0};
+    return bsearch(&key, d->dests, d->ndests, sizeof *d->dests, by_name_only) != NULL;
 }
 
 /* Records every destination of every page first, so that a link may point
- * forward. */
+ * forward; sorted by name, for dest_known() and the name tree. */
 static void collect_dests(doc *d, const pageset *ps)
 {
     cairo_matrix_t id;
@@ -327,12 +336,18 @@ static void collect_dests(doc *d, const pageset *ps)
         collect_tags(pg, &id, 0, &tl);
         for (size_t k = 0; k < tl.n; k++) {
             const box *b = tl.items[k].b;
-            if (b->kind != BOX_DEST || !b->dest || dest_known(d, b->dest)) continue;
+            if (b->kind != BOX_DEST || !b->dest) continue;
             MEM_PUSH(d->dests, d->ndests, d->dcap) =
-                (dest){b->dest, (int)i, tl.items[k].x, PT(pg->h) - tl.items[k].y};
+                (dest){b->dest, (int)i, tl.items[k].x, PT(pg->h) - tl.items[k].y, d->ndests};
         }
         free(tl.items);
     }
+    qsort(d->dests, d->ndests, sizeof *d->dests, by_name);
+    size_t kept = 0;
+    for (size_t i = 0; i < d->ndests; i++)
+        if (!kept || strcmp(d->dests[kept - 1].name, d->dests[i].name))
+            d->dests[kept++] = d->dests[i];
+    d->ndests = kept;
 }
 
 /* Writes the page's link annotations; appends " /Annots [...]" to the
@@ -407,7 +422,6 @@ static void annotations(doc *d, const page *pg, buf *pd)
 static int write_dests(doc *d)
 {
     if (!d->ndests) return 0;
-    qsort(d->dests, d->ndests, sizeof *d->dests, by_name);
     buf b = BUF_INIT;
     buf_add(&b, "<< /Names [");
     for (size_t i = 0; i < d->ndests; i++) {

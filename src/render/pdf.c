@@ -321,7 +321,9 @@ static int by_name(const void *a, const void *b)
 static bool dest_known(const doc *d, const char *name)
 {
     dest key = {name, 0, 0, 0, 0};
-    return bsearch(&key, d->dests, d->ndests, sizeof *d->dests, by_name_only) != NULL;
+    /* bsearch() and qsort() must not be given a NULL array, even empty. */
+    return d->ndests &&
+           bsearch(&key, d->dests, d->ndests, sizeof *d->dests, by_name_only) != NULL;
 }
 
 /* Records every destination of every page first, so that a link may point
@@ -342,7 +344,7 @@ static void collect_dests(doc *d, const pageset *ps)
         }
         free(tl.items);
     }
-    qsort(d->dests, d->ndests, sizeof *d->dests, by_name);
+    if (d->ndests > 1) qsort(d->dests, d->ndests, sizeof *d->dests, by_name);
     size_t kept = 0;
     for (size_t i = 0; i < d->ndests; i++)
         if (!kept || strcmp(d->dests[kept - 1].name, d->dests[i].name))

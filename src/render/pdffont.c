@@ -788,7 +788,9 @@ static bool tounicode(const face_entry *e, const glyph_slot *s, unsigned n, buf 
         buf_addf(b, "%u beginbfchar\n", block);
         for (unsigned done = 0; done < block; i++) {
             if (!s[i].ntext) continue;
-            buf_addf(b, "<%04X> <", s[i].code);
+            buf_addc(b, '<');
+            pdf_add_hex4(b, s[i].code);
+            buf_add(b, "> <");
             pdf_add_utf16_hex(b, e->text.s + s[i].text, s[i].ntext);
             buf_add(b, ">\n");
             done++;

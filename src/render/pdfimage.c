@@ -112,7 +112,7 @@ static int write_png(pdfobj *w, const image_png *p)
              p->height);
     if (p->palette) {
         buf_addf(&e, "[/Indexed /DeviceRGB %d <", p->npalette - 1);
-        for (int k = 0; k < 3 * p->npalette; k++) buf_addf(&e, "%02x", p->palette[k]);
+        pdf_add_hex_bytes(&e, p->palette, 3 * (size_t)p->npalette);
         buf_add(&e, ">]");
     } else {
         buf_add(&e, p->colors == 3 ? "/DeviceRGB" : "/DeviceGray");

@@ -183,6 +183,23 @@ void pdf_add_string(buf *b, const char *s, size_t n)
     buf_addc(b, ')');
 }
 
+void pdf_add_hex4(buf *b, unsigned v)
+{
+    static const char digit[] = "0123456789ABCDEF";
+    char d[4] = {digit[v >> 12 & 15], digit[v >> 8 & 15], digit[v >> 4 & 15], digit[v & 15]};
+    buf_addn(b, d, 4);
+}
+
+void pdf_add_hex_bytes(buf *b, const unsigned char *p, size_t n)
+{
+    static const char digit[] = "0123456789abcdef";
+    buf_reserve(b, 2 * n);
+    for (size_t i = 0; i < n; i++) {
+        char d[2] = {digit[p[i] >> 4], digit[p[i] & 15]};
+        buf_addn(b, d, 2);
+    }
+}
+
 void pdf_add_utf16_hex(buf *b, const char *s, size_t n)
 {
     size_t i = 0;
@@ -192,9 +209,10 @@ void pdf_add_utf16_hex(buf *b, const char *s, size_t n)
         i += adv;
         if (cp >= 0x10000) {
             cp -= 0x10000;
-            buf_addf(b, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+            pdf_add_hex4(b, 0xD800 + (cp >> 10));
+            pdf_add_hex4(b, 0xDC00 + (cp & 0x3FF));
         } else {
-            buf_addf(b, "%04X", cp);
+            pdf_add_hex4(b, cp);
         }
     }
 }

@@ -73,5 +73,10 @@ void pdf_add_name(buf *b, const char *s);
 /* UTF-16BE hex digits (no brackets, no BOM) of the UTF-8 text s, n bytes,
  * surrogate pairs beyond the BMP, for ToUnicode maps and /ActualText. */
 void pdf_add_utf16_hex(buf *b, const char *s, size_t n);
+/* Four upper-case hex digits of v's low 16 bits: a 2-byte code in a hex
+ * string, as printf("%04X") writes it (text runs: the hot path). */
+void pdf_add_hex4(buf *b, unsigned v);
+/* Two lower-case hex digits per byte of p, n bytes (no brackets). */
+void pdf_add_hex_bytes(buf *b, const unsigned char *p, size_t n);
 
 #endif

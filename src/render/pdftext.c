@@ -162,7 +162,7 @@ static void tj_code(tj *j, unsigned code)
 {
     tj_open(j);
     if (!j->hex) buf_addc(j->ops, '<'), j->hex = true;
-    buf_addf(j->ops, "%04X", code & 0xFFFF);
+    pdf_add_hex4(j->ops, code);
 }
 
 static void tj_adjust(tj *j, double n)
@@ -304,7 +304,9 @@ static void draw_glyphs(PangoRenderer *renderer, PangoFont *font, PangoGlyphStri
         if (g->glyph != PANGO_GLYPH_EMPTY && pdffont_glyph(r->t->fonts, fi->f, glyph, &code, &w)) {
             text_matrix(ops, fi, (x + pen + g->geometry.x_offset) / (double)PANGO_SCALE,
                         (y + g->geometry.y_offset) / (double)PANGO_SCALE);
-            buf_addf(ops, "<%04X> Tj\n", code & 0xFFFF);
+            buf_addc(ops, '<');
+            pdf_add_hex4(ops, code);
+            buf_add(ops, "> Tj\n");
         }
         pen += g->geometry.width;
     }

@@ -10,7 +10,7 @@ build_pkgs=(
   build-essential cmake pkg-config
   libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev libfreetype-dev zlib1g-dev
   libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-  libjpeg-dev libpng-dev libwebp-dev libqrencode-dev
+  libjpeg-dev libpng-dev libwebp-dev libqrencode-dev libdeflate-dev
 )
 # Noto CJK for Chinese/Japanese, Noto Serif/Sans/Mono for the paired Latin faces,
 # Symbola for emoji and symbols that posts use as bullets.

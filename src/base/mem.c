@@ -40,6 +40,12 @@ void *mem_realloc(void *p, size_t n)
     return q;
 }
 
+void *mem_check(void *p, size_t n)
+{
+    if (!p) die(n);
+    return p;
+}
+
 char *mem_strdup(const char *s)
 {
     if (!s) return NULL;

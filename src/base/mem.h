@@ -17,6 +17,9 @@ void *mem_calloc(size_t count, size_t size);
 void *mem_realloc(void *p, size_t n);
 char *mem_strdup(const char *s);          /* NULL in, NULL out */
 char *mem_strndup(const char *s, size_t n);
+/* p, or the out-of-memory abort for n bytes when p is NULL: for a library
+ * allocator whose only failure is running out of memory. */
+void *mem_check(void *p, size_t n);
 
 /* Grows *items (an array of elem-sized records with capacity *cap) so that
  * it can hold at least need records; doubles, so appends are amortised O(1). */

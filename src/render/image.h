@@ -80,7 +80,7 @@ bool image_translucent(cairo_surface_t *s);
  * PDF image with /DecodeParms << /Predictor 15 >> reads.  The samples are
  * RGB, premultiplication undone (an RGB24 surface's top byte is no
  * alpha), or with alpha_only the alpha channel.  Returns false when s has
- * no pixels or zlib fails. */
+ * no pixels. */
 bool image_deflate_rows(cairo_surface_t *s, bool alpha_only, buf *out);
 
 /* True when an image of this probed size may be decoded: at least one

@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
+#include "base/compress.h"
 #include "base/hash.h"
 #include "base/mem.h"
 #include "base/utf8.h"
@@ -69,27 +69,12 @@ int pdfobj_add(pdfobj *w, const char *value, size_t len)
     return num;
 }
 
-void pdfobj_deflate(const void *data, size_t len, buf *out)
-{
-    uLong bound = compressBound((uLong)len);
-    buf_reserve(out, bound);
-    uLongf got = bound;
-    /* Level 1: font programs (most of the bytes deflated here) gain little
-     * from harder searching, being mostly unique charstrings.  Measured
-     * against zlib's default (6): seed handout and deck 3-4 % fewer
-     * instructions, 0.6 % more bytes; the corpus's PDFs 0.65 % more.
-     * compress2 cannot fail with a bound-sized buffer and a valid level. */
-    compress2((Bytef *)out->s + out->len, &got, data, (uLong)len, 1);
-    out->len += got;
-    out->s[out->len] = '\0';
-}
-
 void pdfobj_write_stream(pdfobj *w, int num, const char *entries, const void *data, size_t len,
                          bool deflate)
 {
     buf z = BUF_INIT;
     if (deflate) {
-        pdfobj_deflate(data, len, &z);
+        compress_zlib(data, len, &z);
         data = z.s;
         len = z.len;
     }

@@ -38,15 +38,11 @@ int pdfobj_add(pdfobj *w, const char *value, size_t len);
 /* Writes object num as a stream.  entries (may be NULL) are the
  * dictionary's entries other than /Length and /Filter, e.g.
  * "/Type /XObject /Subtype /Image ..."; pdfobj adds /Length, and with
- * deflate true compresses data with zlib and adds /Filter /FlateDecode.
+ * deflate true compresses data (compress_zlib()) and adds /Filter /FlateDecode.
  * With deflate false, data is copied as it is (entries must then name any
  * filter the data already has). */
 void pdfobj_write_stream(pdfobj *w, int num, const char *entries, const void *data, size_t len,
                          bool deflate);
-
-/* Deflates len bytes of data into out (appended), as pdfobj_write_stream()
- * does; for a caller that needs the compressed size first. */
-void pdfobj_deflate(const void *data, size_t len, buf *out);
 
 /* Finishes the file: cross-reference table and trailer with /Root root,
  * /Info info (0: none) and /ID.  Appends the whole file to out.  Returns

@@ -14,7 +14,7 @@
  * is never written (stand_in_surface() says why not w x h).
  * Passthrough cannot notice a damaged scan, so at least a truncated file is
  * refused: the entropy-coded data after the first SOS must contain EOI (0xFF
- * 0xD9), which no byte-stuffed scan data can imitate.
+ * 0xD9), which no byte-stuffed scan data can imitate (media_complete()).
  *
  * Deduplication.  The PDF writer writes one image XObject for every
  * surface with the same CAIRO_MIME_TYPE_UNIQUE_ID: an XXH64 hash of the
@@ -196,32 +196,6 @@ static cairo_surface_t *stand_in_surface(int w, int h, char *why, size_t whysz)
 }
 
 /* ---- JPEG ---- */
-
-/* Offset just past the first SOS segment header, or 0 when the marker walk
- * finds none inside data. */
-static size_t jpeg_scan_start(const unsigned char *d, size_t len)
-{
-    size_t pos = 2;
-    while (pos + 4 <= len) {
-        if (d[pos] != 0xFF) return 0;
-        while (pos < len && d[pos] == 0xFF) pos++;
-        if (pos >= len) return 0;
-        unsigned m = d[pos++];
-        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;
-        if (len - pos < 2) return 0;
-        size_t seg = (size_t)d[pos] << 8 | d[pos + 1];
-        if (seg < 2 || seg > len - pos) return 0;
-        pos += seg;
-        if (m == 0xDA) return pos;
-    }
-    return 0;
-}
-
-static bool jpeg_complete(const unsigned char *d, size_t len)
-{
-    size_t scan = jpeg_scan_start(d, len);
-    return scan && memmem(d + scan, len - scan, "\xFF\xD9", 2) != NULL;
-}
 
 static void destroy_bytes(void *p) { free(p); }
 
@@ -744,7 +718,7 @@ static cairo_surface_t *load(image_cache *c, const char *path, const media_info 
     cairo_surface_t *s = NULL;
     switch (mi.format) {
     case MEDIA_JPEG:
-        if (!jpeg_complete(data, len)) {
+        if (!media_complete(data, len, &mi)) {
             snprintf(why, whysz, "JPEG data ends early");
             break;
         }
@@ -809,7 +783,7 @@ cairo_surface_t *image_decode(const unsigned char *data, size_t len, int jpeg_sc
     }
     switch (mi.format) {
     case MEDIA_JPEG:
-        if (!jpeg_complete(data, len)) {
+        if (!media_complete(data, len, &mi)) {
             snprintf(why, whysz, "JPEG data ends early");
             return NULL;
         }

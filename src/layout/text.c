@@ -137,12 +137,19 @@ static void full_width_marks(PangoAttrList *al, const char *s, size_t len)
     }
 }
 
+/* No mark below lies in U+3100..U+FEFF (kana extensions, the ideographs,
+ * Hangul): most characters of a Chinese text leave here, without the
+ * encoding and string searches, which run for every character a line
+ * ends or starts with. */
+static bool outside_marks(uint32_t cp) { return cp >= 0x3100 && cp < 0xFF00; }
+
 /* docs/cjk.md §3 (clreq): marks that never start a line and marks that
  * never end one.  Pango's UAX #14 breaking keeps most of them in place;
  * it allows a break before "——" and "……" after a Han character, which
  * clreq forbids, so folio forbids every such break explicitly. */
 static bool no_line_start(uint32_t cp)
 {
+    if (outside_marks(cp)) return false;
     static const char set[] = "，。、；：？！）」』】》〉〕］｝〗〙〛｠｣”’…‥—–·・％‰℃々〻．,.;:?!)]}%";
     if (cp < 0x80 && !strchr(",.;:?!)]}%", (int)cp)) return false;
     char enc[5] = {0};
@@ -152,6 +159,7 @@ static bool no_line_start(uint32_t cp)
 
 static bool no_line_end(uint32_t cp)
 {
+    if (outside_marks(cp)) return false;
     static const char set[] = "（「『【《〈〔［｛〖〘〚｟｢“‘([{";
     if (cp < 0x80 && !strchr("([{", (int)cp)) return false;
     char enc[5] = {0};
@@ -166,6 +174,7 @@ static bool no_line_end(uint32_t cp)
  * Traditional Chinese (centred punctuation) only brackets. */
 static bool blank_right(uint32_t cp, bool centred)
 {
+    if (outside_marks(cp)) return false;
     static const char brackets[] = "）」』】》〉〕］｝〗〙〛”’";
     static const char stops[] = "，。、；：";
     char enc[5] = {0};
@@ -175,6 +184,7 @@ static bool blank_right(uint32_t cp, bool centred)
 
 static bool blank_left(uint32_t cp)
 {
+    if (outside_marks(cp)) return false;
     static const char set[] = "（「『【《〈〔［｛〖〘〚“‘";
     char enc[5] = {0};
     utf8_encode(cp, enc);

@@ -163,8 +163,22 @@ static void title_slide(deck *k, pageset *ps)
 
 /* A content slide's master: title (with "（续）" after the first), the
  * photo frame, the speaker; the flow gets the rest. */
+/* The master's text blocks, laid out once per fitted_slides() and placed
+ * on the slides of every trial: the title, speaker and role keep their
+ * sizes whatever the body size being tried (only a band's padding, and so
+ * the width, follows it).  Owned by fitted_slides(). */
+typedef struct master_text {
+    text_block *tb;
+    int width;               /* the width tb was laid out for */
+} master_text;
+
+typedef struct master_cache {
+    master_text title, cont, speaker, role;   /* cont: the "（续）" title */
+} master_cache;
+
 typedef struct master {
     deck *k;
+    master_cache *cache;
     pageset *ps;
     const char *title;
     int photo;               /* image index or -1 */
@@ -179,6 +193,17 @@ typedef struct master {
     bool probe, overflowed;
     int frame[4];
 } master;
+
+/* True when mt holds a block laid out for width; otherwise frees what it
+ * holds and sets it up for width, for the caller to lay out. */
+static bool reuse(master_text *mt, int width)
+{
+    if (mt->tb && mt->width == width) return true;
+    text_block_free(mt->tb);
+    mt->tb = NULL;
+    mt->width = width;
+    return false;
+}
 
 static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
 {
@@ -214,46 +239,53 @@ static page *content_page(void *ud, int *fx, int *fy, int *fw, int *fh)
     buf_add(&t, m->title);
     if (m->count > 0) buf_add(&t, blocks_ui(k->d, "（续）", " (cont.)"));
     bool band = th->slide_title_style == THEME_TITLE_BAND;
-    text_style ts = title_style(k, (int)(th->slide_size_title * k->scale),
-                                band ? blocks_text_on(th->slide_accent) : th->slide_title);
     /* A band pads its title by a third of the body size on every side. */
     int pad = band ? k->bc.body_size / 3 : 0;
-    text_block *tb = fit_title(k, t.s, ts, tw - 2 * pad, 2, (int)(22 * THEME_PT * k->scale));
+    master_text *title = m->count > 0 ? &m->cache->cont : &m->cache->title;
+    if (!reuse(title, tw - 2 * pad)) {
+        text_style ts = title_style(k, (int)(th->slide_size_title * k->scale),
+                                    band ? blocks_text_on(th->slide_accent) : th->slide_title);
+        title->tb = fit_title(k, t.s, ts, title->width, 2, (int)(22 * THEME_PT * k->scale));
+    }
+    const text_block *tb = title->tb;
     int y = margin;
     int tbh = text_block_height(tb, text_block_nlines(tb));
     if (band) page_add_rect(pg, th->slide_accent, tx, y, tw, tbh + 2 * pad);
     blocks_place(pg, tb, tx + pad, y + pad);
     y += tbh + 2 * pad;
-    text_block_free(tb);
     mark_slide(m->ps, t.s);
     buf_free(&t);
     if (m->speaker || m->role) {
         y += k->bc.body_size / 3;
         if (m->speaker) {
-            text_style ns = blocks_body_style(&k->bc);
-            ns.font = th->heading;
-            ns.size = (int)(22 * THEME_PT * k->scale);
-            ns.line_pitch = (int)(ns.size * 1.35);
-            ns.weight = 700;
-            ns.indent = 0;
-            ns.align = TEXT_LEFT;
-            ns.color = th->slide_accent;
-            text_block *nb = blocks_plain(&k->bc, m->speaker, &ns, tw);
+            if (!reuse(&m->cache->speaker, tw)) {
+                text_style ns = blocks_body_style(&k->bc);
+                ns.font = th->heading;
+                ns.size = (int)(22 * THEME_PT * k->scale);
+                ns.line_pitch = (int)(ns.size * 1.35);
+                ns.weight = 700;
+                ns.indent = 0;
+                ns.align = TEXT_LEFT;
+                ns.color = th->slide_accent;
+                m->cache->speaker.tb = blocks_plain(&k->bc, m->speaker, &ns, tw);
+            }
+            const text_block *nb = m->cache->speaker.tb;
             blocks_place(pg, nb, tx, y);
             y += text_block_height(nb, text_block_nlines(nb));
-            text_block_free(nb);
         }
         if (m->role) {
-            text_style rs = blocks_body_style(&k->bc);
-            rs.size = (int)(16 * THEME_PT * k->scale);
-            rs.line_pitch = (int)(rs.size * 1.35);
-            rs.indent = 0;
-            rs.align = TEXT_LEFT;
-            rs.color = th->slide_muted;
-            text_block *rb = blocks_plain(&k->bc, m->role, &rs, tw);
+            if (!reuse(&m->cache->role, tw)) {
+                text_style rs = blocks_body_style(&k->bc);
+                rs.size = (int)(16 * THEME_PT * k->scale);
+                rs.line_pitch = (int)(rs.size * 1.35);
+                rs.indent = 0;
+                rs.align = TEXT_LEFT;
+                rs.color = th->slide_muted;
+                m->cache->role.tb = blocks_plain(&k->bc, m->role, &rs, tw);
+            }
+            const text_block *rb = m->cache->role.tb;
             blocks_place(pg, rb, tx, y);
             y += text_block_height(rb, text_block_nlines(rb));
-            text_block_free(rb);
         }
     }
     y += k->bc.body_size / 2;
@@ -339,6 +371,8 @@ static void fitted_slides(deck *k, pageset *ps, master proto, content_fn fill, v
     int min = (int)(th->slide_min_body * k->scale);
     if (min > top) min = top;
     int chosen = top;
+    master_cache cache = {0};
+    proto.cache = &cache;
     /* Every trial that may be the answer is laid out in full: the top one
      * only when there is no smaller size to go to, the minimum always. */
     pageset *best = trial(k, proto, fill, arg, top, min < top);
@@ -363,6 +397,10 @@ static void fitted_slides(deck *k, pageset *ps, master proto, content_fn fill, v
     k->bc.body_size = chosen;
     adopt_slides(ps, best);
     pageset_free(best);
+    text_block_free(cache.title.tb);
+    text_block_free(cache.cont.tb);
+    text_block_free(cache.speaker.tb);
+    text_block_free(cache.role.tb);
 }
 
 typedef struct range {

@@ -53,6 +53,10 @@ static const char *package_for(const char *family)
 /* Exported by libpangocairo (G_DEFINE_TYPE) but not declared in its
  * headers: the class of every font folio's font map creates. */
 GType pango_cairo_fc_font_get_type(void);
+/* Exported by libpangoft2 (1.44 on) and declared only in its private
+ * header: a font's ascent, descent, height, underline and strike-through
+ * from HarfBuzz, as every Fc backend's metrics start. */
+PangoFontMetrics *pango_fc_font_create_base_metrics_for_context(PangoFcFont *font, PangoContext *context);
 
 typedef void (*glyph_extents_fn)(PangoFont *, PangoGlyph, PangoRectangle *, PangoRectangle *);
 static glyph_extents_fn pangocairo_glyph_extents;
@@ -245,6 +249,88 @@ static void hb_glyph_extents(PangoFont *font, PangoGlyph glyph,
     }
 }
 
+/* Pango 1.50 asks for a font's metrics for every run whose line it
+ * measures (the run's height), so every font a post uses gets them.
+ * pangocairo's answer takes the ascent, descent, height, underline and
+ * strike-through from HarfBuzz (pango_fc_font_create_base_metrics_for_context,
+ * which ignores its context), but first creates the font's cairo scaled
+ * font, only to copy its options into a fresh context: cairo-ft then opens
+ * the face with FreeType (for a Noto CJK face: its CFF charset, FDSelect
+ * and charstring index, about 1 MB of pages touched), and then lays
+ * out the language's sample sentence in that context to find the
+ * approximate character and digit widths, with a fallback sort of its
+ * own.  Nothing in folio draws through cairo's fonts any more (render/
+ * writes the PDF itself), and nothing in Pango's layout reads the
+ * approximate widths (only other backends' boxes for missing glyphs do).
+ * So the metrics here are Pango's own base metrics, with the approximate
+ * widths taken from HarfBuzz's advances in this font alone: the mean
+ * advance over the sample sentence's characters the font has (per column,
+ * wide characters counting two, as Pango counts), and the widest digit.
+ * Seed handout: 15 scaled fonts and 16 sample layouts, 22.7 M of 208 M
+ * instructions and 30 % of the process's page faults (docs/performance.md,
+ * sixth round).  Gravity is always south in folio, where pangocairo's
+ * shift of ascent and descent is zero. */
+typedef struct metrics_entry {
+    const char *sample;         /* Pango's interned sample string */
+    PangoFontMetrics *metrics;
+    struct metrics_entry *next;
+} metrics_entry;
+
+static void metrics_entries_free(void *p)
+{
+    for (metrics_entry *e = p, *next; e; e = next) {
+        next = e->next;
+        pango_font_metrics_unref(e->metrics);
+        free(e);
+    }
+}
+
+static void approximate_widths(PangoFont *font, const char *sample, PangoFontMetrics *m)
+{
+    hb_font_t *hb = pango_font_get_hb_font(font);
+    if (!hb) return;
+    long sum = 0, columns = 0;
+    for (const char *s = sample; *s; s = g_utf8_next_char(s)) {
+        gunichar c = g_utf8_get_char(s);
+        hb_codepoint_t g;
+        if (!hb_font_get_nominal_glyph(hb, c, &g)) continue;
+        sum += hb_font_get_glyph_h_advance(hb, g);
+        columns += g_unichar_iswide(c) ? 2 : 1;
+    }
+    if (columns) m->approximate_char_width = (int)(sum / columns);
+    int widest = 0;
+    for (gunichar c = '0'; c <= '9'; c++) {
+        hb_codepoint_t g;
+        if (!hb_font_get_nominal_glyph(hb, c, &g)) continue;
+        int w = hb_font_get_glyph_h_advance(hb, g);
+        if (w > widest) widest = w;
+    }
+    m->approximate_digit_width = widest;
+}
+
+static PangoFontMetrics *hb_font_metrics(PangoFont *font, PangoLanguage *language)
+{
+    static GQuark q;
+    if (!q) q = g_quark_from_static_string("folio-font-metrics");
+    const char *sample = pango_language_get_sample_string(language);
+    metrics_entry *head = g_object_get_qdata(G_OBJECT(font), q);
+    for (metrics_entry *e = head; e; e = e->next)
+        if (e->sample == sample) return pango_font_metrics_ref(e->metrics);
+    metrics_entry *e = mem_calloc(1, sizeof *e);
+    e->sample = sample;
+    e->metrics = pango_fc_font_create_base_metrics_for_context(PANGO_FC_FONT(font), NULL);
+    approximate_widths(font, sample, e->metrics);
+    /* The new entry goes after the head, so the qdata keeps its pointer
+     * (replacing it would run the destroy notify on the list). */
+    if (head) {
+        e->next = head->next;
+        head->next = e;
+    } else {
+        g_object_set_qdata_full(G_OBJECT(font), q, e, metrics_entries_free);
+    }
+    return pango_font_metrics_ref(e->metrics);
+}
+
 static void install_hb_extents(void)
 {
     static gsize done;
@@ -254,7 +340,8 @@ static void install_hb_extents(void)
         pangocairo_glyph_extents = k->get_glyph_extents;
         k->get_glyph_extents = hb_glyph_extents;
     }
-    /* The class stays referenced: the vfunc must outlive every font. */
+    k->get_metrics = hb_font_metrics;
+    /* The class stays referenced: the vfuncs must outlive every font. */
     g_once_init_leave(&done, 1);
 }
 

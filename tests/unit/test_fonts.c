@@ -4,9 +4,12 @@
  * 1/64 pt rounding, for CJK and Latin faces, regular and bold, and for
  * more glyphs than Pango's own 256-entry cache holds.  And the core faces
  * (fonts/core.conf) cover a post only when every face it can be set in
- * draws every character of it. */
+ * draws every character of it.  A font's metrics are HarfBuzz's, and
+ * asking for them opens no face through cairo and FreeType. */
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +85,76 @@ static int compare(const char *family, int weight, double size_pt, const char *t
     return n;
 }
 
+static PangoFont *load(const char *family, int weight, double size_pt)
+{
+    PangoFontDescription *d = pango_font_description_new();
+    pango_font_description_set_family(d, family);
+    pango_font_description_set_weight(d, (PangoWeight)weight);
+    pango_font_description_set_size(d, (int)(size_pt * PANGO_SCALE));
+    PangoFont *font = pango_font_map_load_font(pango_context_get_font_map(ctx), ctx, d);
+    pango_font_description_free(d);
+    return font;
+}
+
+/* How many times the file is mapped into this process. */
+static int mappings_of(const char *file)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[4096];
+    int n = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (strstr(line, file)) n++;
+    if (f) fclose(f);
+    return n;
+}
+
+/* Runs before anything here asks cairo for a scaled font. */
+static void test_metrics(void)
+{
+    PangoFont *font = load("Noto Serif CJK SC", 400, 10);
+    CHECK(font != NULL);
+    if (!font) return;
+    FcChar8 *file = NULL;
+    FcPatternGetString(pango_fc_font_get_pattern(PANGO_FC_FONT(font)), FC_FILE, 0, &file);
+    CHECK(file != NULL);
+    pango_font_get_hb_font(font); /* HarfBuzz maps the file once */
+    int before = mappings_of((const char *)file);
+
+    PangoFontMetrics *zh = pango_font_get_metrics(font, pango_language_from_string("zh-cn"));
+    PangoFontMetrics *zh2 = pango_font_get_metrics(font, pango_language_from_string("zh-cn"));
+    PangoFontMetrics *en = pango_font_get_metrics(font, pango_language_from_string("en"));
+    /* No second mapping: cairo-ft did not open the face with FreeType. */
+    CHECK_INT(mappings_of((const char *)file), before);
+    CHECK(zh == zh2); /* cached per sample sentence */
+    CHECK(zh != en);
+
+    /* Ascent and descent are the font's (hhea), as cairo measures them. */
+    cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
+    cairo_font_extents_t fe;
+    cairo_scaled_font_extents(sf, &fe);
+    int asc = pango_font_metrics_get_ascent(zh), desc = pango_font_metrics_get_descent(zh);
+    CHECK(close_to(asc, pango_units_from_double(fe.ascent), 1));
+    CHECK(close_to(desc, pango_units_from_double(fe.descent), 1));
+    CHECK(pango_font_metrics_get_height(zh) >= asc + desc);
+    CHECK(pango_font_metrics_get_underline_thickness(zh) > 0);
+    CHECK(pango_font_metrics_get_underline_position(zh) < 0);
+    CHECK(pango_font_metrics_get_strikethrough_position(zh) > 0);
+    CHECK_INT(pango_font_metrics_get_ascent(en), asc);
+    /* The Chinese sample is all full-width ideographs, a column being half
+     * of one; the English one is proportional Latin, and digits are
+     * narrower than an em. */
+    const int em = 10 * PANGO_SCALE;
+    CHECK(close_to(pango_font_metrics_get_approximate_char_width(zh), em / 2, 2));
+    int latin = pango_font_metrics_get_approximate_char_width(en);
+    CHECK(latin > em / 4 && latin < 3 * em / 4);
+    int digit = pango_font_metrics_get_approximate_digit_width(zh);
+    CHECK(digit > em / 4 && digit <= em);
+    pango_font_metrics_unref(zh);
+    pango_font_metrics_unref(zh2);
+    pango_font_metrics_unref(en);
+    g_object_unref(font);
+}
+
 /* Over 256 distinct ideographs, so that the extents cache grows past its
  * first size and rehashes. */
 static char *many_ideographs(int count)
@@ -134,6 +207,7 @@ TEST_MAIN({
     CHECK(fs != NULL);
     if (fs) {
         ctx = fontset_context(fs, "zh-Hans");
+        test_metrics();
         char *han = many_ideographs(400);
         const char *mixed =
             "开场致辞：DPU 技术沙龙，第 3 期（北京）——“数据处理单元”。Quick brown fox, 0.5%!";

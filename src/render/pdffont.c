@@ -41,9 +41,10 @@
  *
  * Font files.  Pango's faces map the whole 16-27 MB CJK collections, and
  * shaping and cutting leave tens of MB of them resident; once the faces
- * are cut nothing of them is needed for this document, so the pages are
- * given back (release_font_file(): the file pages resident after laying
- * out and cutting the seed handout go from 37 to 18 MB).
+ * are cut nothing of them is needed for this document, so each face's
+ * pages are given back once it is cut (release_font_file(): the seed
+ * handout's peak is 34 MB with it, 38 MB without; the largest corpus post's
+ * 46 against 67 MB).
  *
  * pdffont_set_embed_whole() turns cutting off, so that tests can check
  * the fallback path on real fonts.
@@ -549,10 +550,12 @@ void pdffont_collect(pdffont_set *fs, PangoFont *font, PangoGlyph glyph)
 
 void pdffont_prepare(pdffont_set *fs)
 {
-    /* Before cutting too: what shaping left resident would otherwise add
-     * to what hb-subset touches. */
-    for (size_t i = 0; i < fs->nfaces; i++)
-        if (!fs->faces[i].prepared) release_font_file(&fs->faces[i]);
+    /* Each face's pages are given back once it is cut, not before: what
+     * shaping left resident (the CFF's index, charset, FDSelect and the
+     * outlines read for ink boxes) is much of what hb-subset reads next,
+     * and dropping it first made the cut fault it back in: 280 of the
+     * seed handout's 2 490 page faults, 7-8 ms of a cold command, for
+     * 1.2 MB less at the peak (docs/performance.md, seventh round). */
     for (size_t i = 0; i < fs->nfaces; i++) prepare_face(fs, &fs->faces[i]);
     fs->prepared = true;
     fs->last_font = NULL; /* a face may have turned out unusable */

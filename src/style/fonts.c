@@ -373,13 +373,13 @@ static PangoFontMap *map_over(FcConfig *config)
 {
     PangoFontMap *map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), config);
-    /* folio's contexts are at 72 dpi (context_over()), but Pango measures
-     * a new font's metrics (pango_font_get_metrics(), which line extents
-     * ask for) by laying out a sample sentence in a fresh context at the
-     * map's own resolution, 96 by default: a font pattern of another
-     * pixel size, and so another fallback sort of every face, for each
-     * font and language.  At 72 the sample finds the fonts already
-     * sorted: 147 of a corpus worker's 282 sorts. */
+    /* folio's contexts are at 72 dpi (context_over()); a context Pango
+     * makes from the map itself (pangocairo's box for a missing glyph
+     * loads its digits' font in one) is at the map's resolution, 96 by
+     * default: a font pattern of another pixel size, and so another
+     * fallback sort of every face.  This also once kept pangocairo's
+     * metrics sample sentence on sorted fonts (147 of a corpus worker's
+     * 282 sorts); hb_font_metrics() now lays out no sample at all. */
     pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(map), 72.0);
     install_hb_extents();
     return map;

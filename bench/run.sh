@@ -125,8 +125,15 @@ print(f"  PDF / (images + tight CJK subsets + other fonts) = {b['file'] / base:.
 print(f"SIZE {kind} {b['file']} {b['image_stored']} {cjk} {tight} {cjk / tight:.2f} {b['file'] / base:.3f}")
 EOF
 }
-sizes "$work/h.pdf" handout "" >"$work/size.h" && sizes "$work/s.pdf" deck slides >"$work/size.s"
-grep -hv '^SIZE' "$work/size.h" "$work/size.s"
+have_sizes=0
+if ! "$py" -c 'import fitz, fontTools' 2>/dev/null; then
+    echo "bytes: skipped (needs python3-fitz and python3-fonttools: apt-get install python3-fitz python3-fonttools)"
+elif sizes "$work/h.pdf" handout "" >"$work/size.h" && sizes "$work/s.pdf" deck slides >"$work/size.s"; then
+    have_sizes=1
+    grep -hv '^SIZE' "$work/size.h" "$work/size.s"
+else
+    echo "bytes: failed (bench/pdf-bytes.py or bench/tight-subset.py)"
+fi
 echo
 
 # ---- alternatives ----
@@ -194,11 +201,15 @@ printf '| seed → handout, warm (in process) | %.1f ms |\n' "$(wv warm_handout_
 printf '| seed → deck, warm | %.1f ms |\n' "$(wv warm_slides_ms)"
 printf '| seed → handout + deck, warm | %.1f ms |\n' "$(wv warm_both_ms)"
 printf '| peak RSS, handout / deck process | %.1f / %.1f MiB |\n' "$(echo "$rss_h / 1024" | bc -l)" "$(echo "$rss_s / 1024" | bc -l)"
-read -r _ _ hfile himg hcjk htight hratio hpdf < <(grep '^SIZE' "$work/size.h")
-read -r _ _ sfile simg scjk stight sratio spdf < <(grep '^SIZE' "$work/size.s")
-printf '| handout PDF: bytes, of which images | %d, %d |\n' "$hfile" "$himg"
-printf '| CJK font bytes vs tight subset, handout / deck | %s× / %s× |\n' "$hratio" "$sratio"
-printf '| PDF / (images + tight fonts), handout / deck | %s / %s |\n' "$hpdf" "$spdf"
+if [ "$have_sizes" = 1 ]; then
+    read -r _ _ hfile himg hcjk htight hratio hpdf < <(grep '^SIZE' "$work/size.h")
+    read -r _ _ sfile simg scjk stight sratio spdf < <(grep '^SIZE' "$work/size.s")
+    printf '| handout PDF: bytes, of which images | %d, %d |\n' "$hfile" "$himg"
+    printf '| CJK font bytes vs tight subset, handout / deck | %s× / %s× |\n' "$hratio" "$sratio"
+    printf '| PDF / (images + tight fonts), handout / deck | %s / %s |\n' "$hpdf" "$spdf"
+else
+    printf '| handout PDF: bytes | %d |\n' "$(stat -c %s "$work/h.pdf")"
+fi
 if [ "$batch" = 1 ]; then
     nposts=$(sed -n 's/^archive: \([0-9]*\) posts.*/\1/p' "$work/batch")
     awk -v n="$nposts" '/^-j1 |^-j2 / && $2 ~ /^[0-9.]+$/ {printf "| batch %s, %s posts: cold / incremental | %s posts/s / %s posts/s, peak RSS %s MB per worker |\n", $1, n, $3, $5, $6}' "$work/batch"

@@ -20,8 +20,9 @@
  * tw covers source pixels [x*sw/tw, (x+1)*sw/tw), each weighted by the
  * length of its overlap, as a fixed-point weight (the weights of an output
  * add up to exactly 1 << 16).  Weights are computed once per column and
- * row; two passes (rows, then columns) of multiply-adds, no division and
- * no floating point per pixel, so the bytes are the same on every machine.
+ * row; each source row is filtered across, then added into the (at most
+ * two) output rows it falls in: multiply-adds, no division and no
+ * floating point per pixel, so the bytes are the same on every machine.
  *
  * Orientation is applied by copying pixels after scaling, with the same
  * mapping render/image.c draws with (CIPA DC-008 tag 0x0112).
@@ -113,8 +114,51 @@ static void taps_free(taps *t)
     free(t->w);
 }
 
+/* One source row (sw pixels at src) filtered across to n = 3 tw sums in
+ * 1/65536 steps; line is scratch for sw RGB pixels. */
+static void across(const uint32_t *src, bool alpha, const taps *hx, int sw, int tw,
+                   unsigned char *line, uint32_t *dst)
+{
+    if (!alpha) {
+        /* Opaque (JPEG, most PNGs): the taps read the pixels as they are;
+         * over white changes nothing but costs a pass over every source
+         * pixel, which is most of a big PNG's thumbnail. */
+        for (int x = 0; x < tw; x++) {
+            const uint32_t *v = src + hx->first[x];
+            const uint32_t *w = hx->w + hx->start[x];
+            uint32_t r = 0, g = 0, b = 0;
+            for (int k = 0; k < hx->count[x]; k++) {
+                r += (v[k] >> 16 & 0xff) * w[k];
+                g += (v[k] >> 8 & 0xff) * w[k];
+                b += (v[k] & 0xff) * w[k];
+            }
+            dst[3 * x] = r, dst[3 * x + 1] = g, dst[3 * x + 2] = b;
+        }
+        return;
+    }
+    for (int x = 0; x < sw; x++) over_white(src[x], true, line + 3 * x);
+    for (int x = 0; x < tw; x++) {
+        const unsigned char *v = line + 3 * (size_t)hx->first[x];
+        const uint32_t *w = hx->w + hx->start[x];
+        uint32_t r = 0, g = 0, b = 0;
+        for (int k = 0; k < hx->count[x]; k++, v += 3) {
+            r += v[0] * w[k];
+            g += v[1] * w[k];
+            b += v[2] * w[k];
+        }
+        dst[3 * x] = r, dst[3 * x + 1] = g, dst[3 * x + 2] = b;
+    }
+}
+
 /* Box-filters the surface (sw x sh) to tw x th RGB bytes, row-major:
- * rows first, into 1/65536 steps, then columns, row by row. */
+ * each source row across into 1/65536 steps, then down into the output
+ * rows it falls in.  Output row y covers consecutive source rows, at
+ * least one of them (the filter only shrinks), so a source row falls in
+ * at most two output rows and row y is done before row y + 2 starts: two
+ * rows of sums are all the memory it needs, not one per source row (a
+ * 1212 x 1447 PNG cover kept 5.5 MB of them, every page a fault).  The
+ * sums are the same integers in the same order as summing each output
+ * row's sources at once. */
 static unsigned char *box_scale(cairo_surface_t *s, int tw, int th)
 {
     int sw = cairo_image_surface_get_width(s), sh = cairo_image_surface_get_height(s);
@@ -126,60 +170,33 @@ static unsigned char *box_scale(cairo_surface_t *s, int tw, int th)
     taps_make(sh, th, &vy);
     size_t n = (size_t)tw * 3;
     /* Each sample at most 255 << 16: fits 32 bits. */
-    uint32_t *rows = mem_alloc((size_t)sh * n * sizeof *rows);
+    uint32_t *row = mem_alloc(n * sizeof *row);
     unsigned char *line = mem_alloc((size_t)sw * 3);
-    for (int y = 0; y < sh; y++) {
-        const uint32_t *src = (const uint32_t *)(px + (size_t)y * (size_t)stride);
-        uint32_t *dst = rows + (size_t)y * n;
-        if (!alpha) {
-            /* Opaque (JPEG, most PNGs): the taps read the pixels as they
-             * are; over white changes nothing but costs a pass over every
-             * source pixel, which is most of a big PNG's thumbnail. */
-            for (int x = 0; x < tw; x++) {
-                const uint32_t *v = src + hx.first[x];
-                const uint32_t *w = hx.w + hx.start[x];
-                uint32_t r = 0, g = 0, b = 0;
-                for (int k = 0; k < hx.count[x]; k++) {
-                    r += (v[k] >> 16 & 0xff) * w[k];
-                    g += (v[k] >> 8 & 0xff) * w[k];
-                    b += (v[k] & 0xff) * w[k];
-                }
-                dst[3 * x] = r, dst[3 * x + 1] = g, dst[3 * x + 2] = b;
-            }
-            continue;
-        }
-        for (int x = 0; x < sw; x++) over_white(src[x], true, line + 3 * x);
-        for (int x = 0; x < tw; x++) {
-            const unsigned char *v = line + 3 * (size_t)hx.first[x];
-            const uint32_t *w = hx.w + hx.start[x];
-            uint32_t r = 0, g = 0, b = 0;
-            for (int k = 0; k < hx.count[x]; k++, v += 3) {
-                r += v[0] * w[k];
-                g += v[1] * w[k];
-                b += v[2] * w[k];
-            }
-            dst[3 * x] = r, dst[3 * x + 1] = g, dst[3 * x + 2] = b;
-        }
-    }
-    free(line);
+    uint64_t *acc = mem_calloc(2 * n, sizeof *acc); /* output rows y, by y & 1 */
     unsigned char *out = mem_alloc(n * (size_t)th);
-    uint64_t *acc = mem_alloc(n * sizeof *acc);
-    for (int y = 0; y < th; y++) {
-        memset(acc, 0, n * sizeof *acc);
-        for (int k = 0; k < vy.count[y]; k++) {
-            const uint32_t *row = rows + (size_t)(vy.first[y] + k) * n;
-            uint64_t wgt = vy.w[vy.start[y] + k];
-            for (size_t x = 0; x < n; x++) acc[x] += row[x] * wgt;
+    int done = 0; /* output rows finished */
+    for (int r = 0; r < sh && done < th; r++) {
+        across((const uint32_t *)(px + (size_t)r * (size_t)stride), alpha, &hx, sw, tw, line, row);
+        for (int y = done; y < th && vy.first[y] <= r; y++) {
+            uint64_t wgt = vy.w[vy.start[y] + (r - vy.first[y])];
+            uint64_t *a = acc + (size_t)(y & 1) * n;
+            for (size_t x = 0; x < n; x++) a[x] += row[x] * wgt;
         }
-        unsigned char *o = out + (size_t)y * n;
-        /* Sums are in 1/2^32 steps: round to whole values. */
-        for (size_t x = 0; x < n; x++) {
-            uint64_t v = (acc[x] + (1ull << 31)) >> 32;
-            o[x] = (unsigned char)(v > 255 ? 255 : v);
+        while (done < th && vy.first[done] + vy.count[done] - 1 <= r) {
+            uint64_t *a = acc + (size_t)(done & 1) * n;
+            unsigned char *o = out + (size_t)done * n;
+            /* Sums are in 1/2^32 steps: round to whole values. */
+            for (size_t x = 0; x < n; x++) {
+                uint64_t v = (a[x] + (1ull << 31)) >> 32;
+                o[x] = (unsigned char)(v > 255 ? 255 : v);
+            }
+            memset(a, 0, n * sizeof *a);
+            done++;
         }
     }
     free(acc);
-    free(rows);
+    free(line);
+    free(row);
     taps_free(&hx);
     taps_free(&vy);
     return out;

@@ -26,9 +26,7 @@ static PangoContext *ctx;
 
 static int close_to(int a, int b, int slack) { return abs(a - b) <= slack; }
 
-/* Every glyph of text shaped with font: ours against cairo's.  Returns how
- * many distinct glyphs were compared. */
-static int compare(const char *family, int weight, double size_pt, const char *text)
+static PangoFont *load(const char *family, int weight, double size_pt)
 {
     PangoFontDescription *d = pango_font_description_new();
     pango_font_description_set_family(d, family);
@@ -36,6 +34,14 @@ static int compare(const char *family, int weight, double size_pt, const char *t
     pango_font_description_set_size(d, (int)(size_pt * PANGO_SCALE));
     PangoFont *font = pango_font_map_load_font(pango_context_get_font_map(ctx), ctx, d);
     pango_font_description_free(d);
+    return font;
+}
+
+/* Every glyph of text shaped with font: ours against cairo's.  Returns how
+ * many distinct glyphs were compared. */
+static int compare(const char *family, int weight, double size_pt, const char *text)
+{
+    PangoFont *font = load(family, weight, size_pt);
     CHECK(font != NULL);
     if (!font) return 0;
 
@@ -83,17 +89,6 @@ static int compare(const char *family, int weight, double size_pt, const char *t
     pango_glyph_string_free(gs);
     g_object_unref(font);
     return n;
-}
-
-static PangoFont *load(const char *family, int weight, double size_pt)
-{
-    PangoFontDescription *d = pango_font_description_new();
-    pango_font_description_set_family(d, family);
-    pango_font_description_set_weight(d, (PangoWeight)weight);
-    pango_font_description_set_size(d, (int)(size_pt * PANGO_SCALE));
-    PangoFont *font = pango_font_map_load_font(pango_context_get_font_map(ctx), ctx, d);
-    pango_font_description_free(d);
-    return font;
 }
 
 /* How many times the file is mapped into this process. */

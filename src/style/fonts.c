@@ -356,16 +356,25 @@ static bool parse(FcConfig *config, const char *file)
 }
 
 /* A configuration from file, then extra (NULL: none) parsed on top of it,
- * its fonts loaded; NULL on failure.  Two files rather than an <include>:
- * fontconfig 2.14 substitutes a pattern through an included file's rules
- * about 200 000 instructions slower (measured: 47 M per seed deck). */
-static FcConfig *load_config(const char *file, const char *extra)
+ * its fonts loaded, and the fonts in dir (folio's fonts folder) besides;
+ * NULL on failure.  Two files rather than an <include>: fontconfig 2.14
+ * substitutes a pattern through an included file's rules about 200 000
+ * instructions slower (measured: 47 M per seed deck).  The folder is added
+ * here rather than by a <dir prefix="relative"> in fonts.conf: fontconfig
+ * 2.14 loses the folder's name it makes for that element when the file is
+ * named by an absolute path, as parse() names it (28 bytes a parse, twice
+ * per process, which every leak check reported). */
+static FcConfig *load_config(const char *file, const char *extra, const char *dir)
 {
     FcConfig *config = FcConfigCreate();
     if (!parse(config, file) || (extra && !parse(config, extra)) || !FcConfigBuildFonts(config)) {
         FcConfigDestroy(config);
         return NULL;
     }
+    /* A folder with no fonts in it (the usual case) is no error. */
+    char *abs = realpath(dir, NULL);
+    FcConfigAppFontAddDir(config, (const FcChar8 *)(abs ? abs : dir));
+    free(abs);
     return config;
 }
 
@@ -413,7 +422,7 @@ fontset *fontset_new(const char *dir, diag_list *dl)
                  "font configuration not found; pass --fonts DIR or reinstall folio");
         return NULL;
     }
-    FcConfig *config = load_config(conf, NULL);
+    FcConfig *config = load_config(conf, NULL, dir);
     if (!config) {
         diag_add(dl, DIAG_ERROR, conf, 0, 0, "font configuration could not be parsed, or its fonts loaded");
         return NULL;
@@ -431,7 +440,7 @@ fontset *fontset_new(const char *dir, diag_list *dl)
     char core[4096];
     snprintf(core, sizeof core, "%s/core.conf", dir);
     if (stat(core, &st) == 0) {
-        fs->core_config = load_config(conf, core);
+        fs->core_config = load_config(conf, core, dir);
         if (!fs->core_config) {
             diag_add(dl, DIAG_ERROR, core, 0, 0, "font configuration could not be parsed, or its fonts loaded");
             fontset_free(fs);

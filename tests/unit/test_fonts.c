@@ -5,7 +5,8 @@
  * more glyphs than Pango's own 256-entry cache holds.  And the core faces
  * (fonts/core.conf) cover a post only when every face it can be set in
  * draws every character of it.  A font's metrics are HarfBuzz's, and
- * asking for them opens no face through cairo and FreeType. */
+ * asking for them opens no face through cairo and FreeType.  A font put in
+ * the fonts folder itself is found. */
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-font.h>
@@ -196,6 +197,48 @@ static void test_core_coverage(void)
     g_object_unref(core);
 }
 
+static bool copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char chunk[65536];
+    size_t n;
+    bool ok = in && out;
+    while (ok && (n = fread(chunk, 1, sizeof chunk, in)) > 0) ok = fwrite(chunk, 1, n, out) == n;
+    if (in) fclose(in);
+    if (out && fclose(out) != 0) ok = false;
+    return ok;
+}
+
+/* A fonts folder whose fonts.conf names no font folder at all: its one
+ * face, copied into it, is found all the same; nothing else is. */
+static void test_fonts_folder(void)
+{
+    char dir[] = "/tmp/folio-fonts.XXXXXX", conf[64], face[64];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(conf, sizeof conf, "%s/fonts.conf", dir);
+    snprintf(face, sizeof face, "%s/NotoSans-Regular.ttf", dir);
+    FILE *f = fopen(conf, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fprintf(f, "<?xml version=\"1.0\"?>\n<fontconfig><cachedir>%s</cachedir></fontconfig>\n", dir);
+        fclose(f);
+    }
+    CHECK(copy_file("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", face));
+    diag_list *dl = diag_list_new();
+    fontset *own = fontset_new(dir, dl);
+    CHECK(own != NULL);
+    if (own) {
+        CHECK(fontset_require(own, "Noto Sans", dl));
+        CHECK(!fontset_require(own, "Noto Serif", dl));
+        fontset_free(own);
+    }
+    diag_list_free(dl);
+    /* fontconfig writes its cache of the folder there. */
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN({
     diag_list *dl = diag_list_new();
     fs = fontset_new(FOLIO_SOURCE_DIR "/fonts", dl);
@@ -217,5 +260,6 @@ TEST_MAIN({
         g_object_unref(ctx);
         fontset_free(fs);
     }
+    test_fonts_folder();
     diag_list_free(dl);
 })

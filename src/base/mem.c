@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void die(size_t n)
 {
@@ -72,4 +73,14 @@ void mem_grow(void **items, size_t *cap, size_t need, size_t elem)
     if (elem && c > SIZE_MAX / elem) die(SIZE_MAX);
     *items = mem_realloc(*items, c * elem);
     *cap = c;
+}
+
+long mem_resident_kb(bool anon)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long size = 0, res = 0, shared = 0;
+    if (!f) return 0;
+    if (fscanf(f, "%ld %ld %ld", &size, &res, &shared) != 3) res = shared = 0;
+    fclose(f);
+    return (anon ? res - shared : res) * (sysconf(_SC_PAGESIZE) / 1024);
 }

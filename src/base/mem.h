@@ -9,6 +9,7 @@
 #ifndef FOLIO_MEM_H
 #define FOLIO_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Returns new memory owned by the caller; free with free(). Never NULL. */
@@ -20,6 +21,11 @@ char *mem_strndup(const char *s, size_t n);
 /* p, or the out-of-memory abort for n bytes when p is NULL: for a library
  * allocator whose only failure is running out of memory. */
 void *mem_check(void *p, size_t n);
+
+/* This process's resident memory in KiB (/proc/self/statm): all of it,
+ * or with anon only what no file backs (resident minus shared pages);
+ * 0 when unknown.  Linux. */
+long mem_resident_kb(bool anon);
 
 /* Grows *items (an array of elem-sized records with capacity *cap) so that
  * it can hold at least need records; doubles, so appends are amortised O(1). */

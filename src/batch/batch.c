@@ -306,25 +306,11 @@ static void catalogue_facts(const state *s, const discover_post *p, const doc *d
     free(rel);
 }
 
-/* Renders todo[task] in every format; the reply is line-based:
- * status, pages, warnings, error, output, catalogue facts and dep lines. */
-#ifdef __GLIBC__
 /* Freed heap a worker keeps between posts (see the end of render_post()). */
 #define TRIM_ABOVE_KB (32L * 1024)
 
-/* This process's resident memory that is not a file's (statm: resident
- * minus shared pages), in KB; 0 when unknown. */
-static long anon_resident_kb(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    long size = 0, res = 0, shared = 0;
-    if (!f) return 0;
-    if (fscanf(f, "%ld %ld %ld", &size, &res, &shared) != 3) res = shared = 0;
-    fclose(f);
-    return (res - shared) * (sysconf(_SC_PAGESIZE) / 1024);
-}
-#endif
-
+/* Renders todo[task] in every format; the reply is line-based:
+ * status, pages, warnings, error, output, catalogue facts and dep lines. */
 static void render_post(void *ctx, size_t task, buf *reply)
 {
     state *s = ctx;
@@ -408,7 +394,7 @@ static void render_post(void *ctx, size_t task, buf *reply)
      * faults, about 1 250 a post, 16-18 % of the corpus batch's time.  A
      * post's heap, kept, is 10-25 MB and raises the worker's peak by about
      * 1 MB; only more than that is given back. */
-    if (anon_resident_kb() > TRIM_ABOVE_KB) malloc_trim(0);
+    if (mem_resident_kb(true) > TRIM_ABOVE_KB) malloc_trim(0);
 #endif
 }
 

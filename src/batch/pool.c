@@ -68,17 +68,6 @@ typedef struct header {
     uint64_t retire;    /* 1: the worker exits after this answer */
 } header;
 
-/* This process's resident set in KiB (/proc/self/statm), 0 if unknown. */
-static long resident_kb(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    long size = 0, res = 0;
-    if (!f) return 0;
-    if (fscanf(f, "%ld %ld", &size, &res) != 2) res = 0;
-    fclose(f);
-    return res * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 static long ms_since(const struct timespec *t)
 {
     struct timespec now;
@@ -147,7 +136,7 @@ static void __attribute__((noreturn)) worker_main(pool *p, int sock)
     while (read_full(sock, &task, sizeof task)) {
         buf_truncate(&reply, 0);
         p->fn(p->ctx, (size_t)task, &reply);
-        bool retire = p->o.rss_budget_kb > 0 && resident_kb() > p->o.rss_budget_kb;
+        bool retire = p->o.rss_budget_kb > 0 && mem_resident_kb(false) > p->o.rss_budget_kb;
         header h = {task, reply.len, retire};
         if (!send_full(sock, &h, sizeof h) || (reply.len && !send_full(sock, reply.s, reply.len)) ||
             retire)

@@ -38,12 +38,7 @@ static void run_task(void *ctx, size_t task, buf *reply)
         break;
     default: break;
     }
-    long res = 0, size = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f && fscanf(f, "%ld %ld", &size, &res) != 2) res = 0;
-    if (f) fclose(f);
-    buf_addf(reply, "task %zu pid %ld rss %ld", task, (long)getpid(),
-             res * (sysconf(_SC_PAGESIZE) / 1024));
+    buf_addf(reply, "task %zu pid %ld rss %ld", task, (long)getpid(), mem_resident_kb(false));
 }
 
 /* The resident size (KiB) of the worker that answered task 0, last run. */

@@ -370,6 +370,24 @@ static pageset *trial(deck *k, master proto, content_fn fill, void *arg, int siz
 
 static bool stopped(const deck *k) { return k->stop && *k->stop; }
 
+/* The largest of the sizes between top and min (2 pt apart, both left
+ * out) at which the content fits one slide, tried from the top as probes;
+ * its layout (owned by the caller) with *chosen set to the size, or NULL
+ * when it fits at none of them. */
+static pageset *between(deck *k, master proto, content_fn fill, void *arg, int top, int min,
+                        int *chosen)
+{
+    for (int size = top - 2 * THEME_PT; size > min; size -= 2 * THEME_PT) {
+        pageset *t = trial(k, proto, fill, arg, size, true, NULL);
+        if (pageset_npages(t) == 1) {
+            *chosen = size;
+            return t;
+        }
+        pageset_free(t);
+    }
+    return NULL;
+}
+
 /* The estimate (trial()'s need, scaled by the area of the minimum size
  * against the top's) under which a section that overflows at the top size
  * is taken to fit one slide at the minimum.  Over the 337 such sections of
@@ -402,41 +420,24 @@ static void fitted_slides(deck *k, pageset *ps, master proto, content_fn fill, v
      * only when there is no smaller size to go to, the minimum always. */
     double need = 0;
     pageset *best = trial(k, proto, fill, arg, top, min < top, &need);
-    double shrink = (double)min / top;
-    if (pageset_npages(best) > 1 && min < top && need > 0 &&
-        need * shrink * shrink <= FITS_AT_MIN) {
-        /* Expected to fit at the minimum: the sizes between first, from
-         * the top; the minimum is laid out only when none of them fits. */
+    if (pageset_npages(best) > 1 && min < top) {
         pageset_free(best);
-        best = NULL;
-        for (int size = top - 2 * THEME_PT; size > min && !best; size -= 2 * THEME_PT) {
-            pageset *t = trial(k, proto, fill, arg, size, true, NULL);
-            if (pageset_npages(t) == 1) {
-                best = t;
-                chosen = size;
-            } else {
-                pageset_free(t);
+        double shrink = (double)min / top;
+        if (need > 0 && need * shrink * shrink <= FITS_AT_MIN) {
+            /* Expected to fit at the minimum: the sizes between first; the
+             * minimum is laid out only when none of them fits. */
+            best = between(k, proto, fill, arg, top, min, &chosen);
+            if (!best) {
+                best = trial(k, proto, fill, arg, min, false, NULL);
+                chosen = min;
             }
-        }
-        if (!best) {
+        } else {
             best = trial(k, proto, fill, arg, min, false, NULL);
             chosen = min;
-        }
-    } else if (pageset_npages(best) > 1 && min < top) {
-        pageset *low = trial(k, proto, fill, arg, min, false, NULL);
-        pageset_free(best);
-        best = low;
-        chosen = min;
-        if (pageset_npages(low) == 1) {
-            for (int size = top - 2 * THEME_PT; size > min; size -= 2 * THEME_PT) {
-                pageset *t = trial(k, proto, fill, arg, size, true, NULL);
-                if (pageset_npages(t) == 1) {
-                    pageset_free(best);
-                    best = t;
-                    chosen = size;
-                    break;
-                }
-                pageset_free(t);
+            pageset *t = pageset_npages(best) == 1 ? between(k, proto, fill, arg, top, min, &chosen) : NULL;
+            if (t) {
+                pageset_free(best);
+                best = t;
             }
         }
     }

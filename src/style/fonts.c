@@ -268,7 +268,7 @@ static void hb_glyph_extents(PangoFont *font, PangoGlyph glyph,
  * wide characters counting two, as Pango counts), and the widest digit.
  * Seed handout: 15 scaled fonts and 16 sample layouts, 22.7 M of 208 M
  * instructions and 30 % of the process's page faults (docs/performance.md,
- * sixth round).  Gravity is always south in folio, where pangocairo's
+ * seventh round).  Gravity is always south in folio, where pangocairo's
  * shift of ascent and descent is zero. */
 typedef struct metrics_entry {
     const char *sample;         /* Pango's interned sample string */

@@ -259,76 +259,47 @@ static void hb_glyph_extents(PangoFont *font, PangoGlyph glyph,
  * and charstring index, about 1 MB of pages touched), and then lays
  * out the language's sample sentence in that context to find the
  * approximate character and digit widths, with a fallback sort of its
- * own.  Nothing in folio draws through cairo's fonts any more (render/
- * writes the PDF itself), and nothing in Pango's layout reads the
- * approximate widths (only other backends' boxes for missing glyphs do).
- * So the metrics here are Pango's own base metrics, with the approximate
- * widths taken from HarfBuzz's advances in this font alone: the mean
- * advance over the sample sentence's characters the font has (per column,
- * wide characters counting two, as Pango counts), and the widest digit.
- * Seed handout: 15 scaled fonts and 16 sample layouts, 22.7 M of 208 M
- * instructions and 30 % of the process's page faults (docs/performance.md,
- * seventh round).  Gravity is always south in folio, where pangocairo's
- * shift of ascent and descent is zero. */
-typedef struct metrics_entry {
-    const char *sample;         /* Pango's interned sample string */
-    PangoFontMetrics *metrics;
-    struct metrics_entry *next;
-} metrics_entry;
-
-static void metrics_entries_free(void *p)
+ * own.  Seed handout: 15 scaled fonts and 16 sample layouts, 22.7 M of
+ * 208 M instructions and 30 % of the process's page faults
+ * (docs/performance.md, seventh round).  So the metrics here are Pango's
+ * own base metrics, made once per font.
+ *
+ * The approximate character width is zero, on purpose.  Its one reader in
+ * Pango 1.50 (besides other backends' boxes for missing glyphs) is the
+ * line breaker (process_item in pango-layout.c): every break opportunity
+ * within three approximate characters of the line's end is shaped again
+ * from the start of the item, to learn its exact width, instead of taking
+ * the sum of the characters' advances from the item's shaping.  In
+ * Chinese every character is a break opportunity, so each line was shaped
+ * up to six more times.  With zero, only the opportunity at the edge
+ * itself is shaped again.  What the margin guards against, a prefix
+ * shaped alone being wider than its share of the whole (a kern or a
+ * ligature across the break), does not arise at the breaks folio's text
+ * takes (between ideographs, at spaces, or before a hyphen Pango measures
+ * anyway); all 166 PDFs of the corpus, seed and demo checks are
+ * byte-identical with and without the margin, and the seed handout
+ * shapes 7 192 characters instead of 8 641, its deck 14 301 instead of
+ * 19 612 (eighth round).  The digit width is the widest digit's advance
+ * (HarfBuzz), the same in every language. */
+static PangoFontMetrics *hb_font_metrics(PangoFont *font, PangoLanguage *language)
 {
-    for (metrics_entry *e = p, *next; e; e = next) {
-        next = e->next;
-        pango_font_metrics_unref(e->metrics);
-        free(e);
-    }
-}
-
-static void approximate_widths(PangoFont *font, const char *sample, PangoFontMetrics *m)
-{
+    (void)language;
+    static GQuark q;
+    if (!q) q = g_quark_from_static_string("folio-font-metrics");
+    PangoFontMetrics *m = g_object_get_qdata(G_OBJECT(font), q);
+    if (m) return pango_font_metrics_ref(m);
+    m = pango_fc_font_create_base_metrics_for_context(PANGO_FC_FONT(font), NULL);
+    m->approximate_char_width = 0;
+    m->approximate_digit_width = 0;
     hb_font_t *hb = pango_font_get_hb_font(font);
-    if (!hb) return;
-    long sum = 0, columns = 0;
-    for (const char *s = sample; *s; s = g_utf8_next_char(s)) {
-        gunichar c = g_utf8_get_char(s);
-        hb_codepoint_t g;
-        if (!hb_font_get_nominal_glyph(hb, c, &g)) continue;
-        sum += hb_font_get_glyph_h_advance(hb, g);
-        columns += g_unichar_iswide(c) ? 2 : 1;
-    }
-    if (columns) m->approximate_char_width = (int)(sum / columns);
-    int widest = 0;
-    for (gunichar c = '0'; c <= '9'; c++) {
+    for (gunichar c = '0'; hb && c <= '9'; c++) {
         hb_codepoint_t g;
         if (!hb_font_get_nominal_glyph(hb, c, &g)) continue;
         int w = hb_font_get_glyph_h_advance(hb, g);
-        if (w > widest) widest = w;
+        if (w > m->approximate_digit_width) m->approximate_digit_width = w;
     }
-    m->approximate_digit_width = widest;
-}
-
-static PangoFontMetrics *hb_font_metrics(PangoFont *font, PangoLanguage *language)
-{
-    static GQuark q;
-    if (!q) q = g_quark_from_static_string("folio-font-metrics");
-    const char *sample = pango_language_get_sample_string(language);
-    metrics_entry *head = g_object_get_qdata(G_OBJECT(font), q);
-    for (metrics_entry *e = head; e; e = e->next)
-        if (e->sample == sample) return pango_font_metrics_ref(e->metrics);
-    metrics_entry *e = mem_calloc(1, sizeof *e);
-    e->sample = sample;
-    e->metrics = pango_fc_font_create_base_metrics_for_context(PANGO_FC_FONT(font), NULL);
-    approximate_widths(font, sample, e->metrics);
-    /* The new entry goes after the head, so the qdata keeps its pointer
-     * (replacing it would run the destroy notify on the list). */
-    if (head) {
-        e->next = head->next;
-        head->next = e;
-    } else {
-        g_object_set_qdata_full(G_OBJECT(font), q, e, metrics_entries_free);
-    }
-    return pango_font_metrics_ref(e->metrics);
+    g_object_set_qdata_full(G_OBJECT(font), q, m, (GDestroyNotify)pango_font_metrics_unref);
+    return pango_font_metrics_ref(m);
 }
 
 static void install_hb_extents(void)

@@ -121,8 +121,8 @@ static void test_metrics(void)
     PangoFontMetrics *en = pango_font_get_metrics(font, pango_language_from_string("en"));
     /* No second mapping: cairo-ft did not open the face with FreeType. */
     CHECK_INT(mappings_of((const char *)file), before);
-    CHECK(zh == zh2); /* cached per sample sentence */
-    CHECK(zh != en);
+    CHECK(zh == zh2); /* made once per font */
+    CHECK(zh == en);  /* nothing in them depends on the language */
 
     /* Ascent and descent are the font's (hhea), as cairo measures them. */
     cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
@@ -136,13 +136,11 @@ static void test_metrics(void)
     CHECK(pango_font_metrics_get_underline_position(zh) < 0);
     CHECK(pango_font_metrics_get_strikethrough_position(zh) > 0);
     CHECK_INT(pango_font_metrics_get_ascent(en), asc);
-    /* The Chinese sample is all full-width ideographs, a column being half
-     * of one; the English one is proportional Latin, and digits are
-     * narrower than an em. */
+    /* No approximate character width: Pango's line breaker would shape
+     * every break opportunity within three of them of a line's end again
+     * (style/fonts.c).  Digits are narrower than an em. */
     const int em = 10 * PANGO_SCALE;
-    CHECK(close_to(pango_font_metrics_get_approximate_char_width(zh), em / 2, 2));
-    int latin = pango_font_metrics_get_approximate_char_width(en);
-    CHECK(latin > em / 4 && latin < 3 * em / 4);
+    CHECK_INT(pango_font_metrics_get_approximate_char_width(zh), 0);
     int digit = pango_font_metrics_get_approximate_digit_width(zh);
     CHECK(digit > em / 4 && digit <= em);
     pango_font_metrics_unref(zh);

@@ -416,11 +416,18 @@ static void fix_letter_spacing(text_block *tb, PangoLayoutLine *line)
     }
 }
 
+/* The line's logical width: the sum of its glyphs' advances, which is
+ * what pango_layout_line_get_extents() gives as the logical width, without
+ * the ink boxes it computes for every glyph alongside (1.8 % of a batch
+ * worker's instructions, eighth round). */
 static int line_natural_width(PangoLayoutLine *line)
 {
-    PangoRectangle logical;
-    pango_layout_line_get_extents(line, NULL, &logical);
-    return logical.width;
+    int w = 0;
+    for (GSList *r = line->runs; r; r = r->next) {
+        const PangoGlyphString *gs = ((PangoGlyphItem *)r->data)->glyphs;
+        for (int i = 0; i < gs->num_glyphs; i++) w += gs->glyphs[i].geometry.width;
+    }
+    return w;
 }
 
 static void justify_line(text_block *tb, PangoLayoutLine *line, int avail)

@@ -26,3 +26,8 @@ bool compress_inflate_exact(const void *z, size_t zlen, void *out, size_t outlen
     return libdeflate_zlib_decompress_ex(d, z, zlen, out, outlen, NULL, NULL) ==
            LIBDEFLATE_SUCCESS;
 }
+
+uint32_t compress_crc32(const void *data, size_t len)
+{
+    return libdeflate_crc32(0, data, len);
+}

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 
@@ -33,5 +34,8 @@ void compress_zlib(const void *data, size_t len, buf *out);
  * ignored) is whole and inflates to exactly outlen bytes, which are left
  * in out.  False for a damaged, short or long stream. */
 bool compress_inflate_exact(const void *z, size_t zlen, void *out, size_t outlen);
+
+/* The CRC-32 of len bytes (ISO 3309, as PNG's chunks carry it). */
+uint32_t compress_crc32(const void *data, size_t len);
 
 #endif

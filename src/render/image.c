@@ -36,6 +36,7 @@
  * value, then scales displayed pixels to the target rectangle.
  */
 #include "render/image.h"
+#include "render/pngdec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -335,6 +336,21 @@ static void premultiply(unsigned char *px, int w, int h, int stride)
 static cairo_surface_t *png_decode(const unsigned char *data, size_t len, char *why,
                                    size_t whysz)
 {
+    /* The common PNG without libpng (render/pngdec.h); the same pixels. */
+    pngdec_info pi;
+    if (pngdec_probe(data, len, &pi)) {
+        cairo_surface_t *s = new_surface(pi.alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24,
+                                         pi.width, pi.height, why, whysz);
+        if (!s) return NULL;
+        unsigned char *px = cairo_image_surface_get_data(s);
+        int stride = cairo_image_surface_get_stride(s);
+        if (pngdec_read(data, len, px, stride)) {
+            if (pi.alpha) premultiply(px, pi.width, pi.height, stride);
+            cairo_surface_mark_dirty(s);
+            return s;
+        }
+        cairo_surface_destroy(s);
+    }
     png_image img;
     memset(&img, 0, sizeof img);
     img.version = PNG_IMAGE_VERSION;

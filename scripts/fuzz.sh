@@ -3,7 +3,7 @@
 # each for a set time on a corpus seeded from the tests, the demo and
 # ../shared (copied into a temporary folder; nothing is committed).
 #
-#   scripts/fuzz.sh [--time S] [TARGET...]     TARGET: frontmatter markdown theme layout
+#   scripts/fuzz.sh [--time S] [TARGET...]     TARGET: frontmatter markdown theme layout manifest png
 #
 # --time S: seconds per target (default 120; CI uses 20).  Findings (crash-,
 # leak-, timeout-, oom- files) are kept in build-fuzz/findings/<target>/;
@@ -16,11 +16,11 @@ secs=120 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --time) secs=$2; shift 2 ;;
-        frontmatter|markdown|theme|layout|manifest) targets+=("$1"); shift ;;
-        *) echo "usage: scripts/fuzz.sh [--time S] [frontmatter|markdown|theme|layout|manifest]..." >&2; exit 2 ;;
+        frontmatter|markdown|theme|layout|manifest|png) targets+=("$1"); shift ;;
+        *) echo "usage: scripts/fuzz.sh [--time S] [frontmatter|markdown|theme|layout|manifest|png]..." >&2; exit 2 ;;
     esac
 done
-[ ${#targets[@]} -eq 0 ] && targets=(frontmatter markdown theme layout manifest)
+[ ${#targets[@]} -eq 0 ] && targets=(frontmatter markdown theme layout manifest png)
 shared=${FOLIO_SHARED:-$root/../shared}
 
 command -v clang >/dev/null || bash scripts/setup.sh --test
@@ -61,6 +61,10 @@ for t in "${targets[@]}"; do
                dict=fuzz/markdown.dict max_len=16384 ;;
         manifest) seed "$corpus" 65536 "$root"/fuzz/manifest.seed.jsonl
                dict=fuzz/json.dict max_len=16384 ;;
+        png) mapfile -t pngs < <(find "$root/examples" "$root/tests" "$shared/corpus" \
+                                      "$shared/seed" -name '*.png' -size -64k 2>/dev/null)
+             seed "$corpus" 65536 "${pngs[@]}"
+             dict=fuzz/png.dict max_len=65536 ;;
     esac
     findings=build-fuzz/findings/$t
     mkdir -p "$findings"

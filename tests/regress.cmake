@@ -3,7 +3,7 @@
 # libFuzzer, so any compiler and build type runs them (the Asan build with
 # sanitizers).  An input must finish in 10 s (replay_main), the whole
 # folder within the test's TIMEOUT.
-foreach(stage frontmatter markdown theme layout manifest)
+foreach(stage frontmatter markdown theme layout manifest png)
   add_executable(replay_${stage} ${CMAKE_SOURCE_DIR}/fuzz/fuzz_${stage}.c
                  ${CMAKE_SOURCE_DIR}/fuzz/replay_main.c)
   target_include_directories(replay_${stage} PRIVATE ${CMAKE_SOURCE_DIR}/fuzz)

@@ -673,6 +673,27 @@ static void collect_dots(text_block *tb, const doc_span *spans, size_t nspans)
     }
 }
 
+/* Whether the block, laid out unwrapped, is one line that fits width with
+ * an em to spare; the layout is then kept as it is.  Pango 1.50 shapes a
+ * run that fits a wrapped line twice (process_item shapes it, finds that
+ * it fits, and shapes it again to insert it), but an unwrapped one once:
+ * the headings, captions, names, numbers and leaders that make up most
+ * blocks are one line.  The em covers what Pango's wrapping adds at a
+ * break (a hyphen, at most), so a line that fits here is the line wrapping
+ * would have made.  Text with a hard line break, and text too long to fit
+ * even at a quarter em a character, go straight to wrapping. */
+static bool fits_unwrapped(const text_block *tb, PangoLayout *layout, int width)
+{
+    const text_style *st = &tb->st;
+    if (width <= 0 || memchr(tb->text, '\n', tb->len)) return false;
+    long chars = (long)utf8_length(tb->text, tb->len);
+    int lead = st->indent > 0 ? st->indent : 0;
+    if (chars * (st->size / 4) + lead + st->size > width) return false;
+    if (strstr(tb->text, "\u2028") || strstr(tb->text, "\u2029")) return false;
+    if (pango_layout_get_line_count(layout) != 1) return false;
+    return line_natural_width(pango_layout_get_line_readonly(layout, 0)) + lead + st->size <= width;
+}
+
 text_block *text_block_new(PangoContext *ctx, const char *src, size_t srclen,
                            const doc_span *srcspans, size_t nspans,
                            const text_style *st, int width)
@@ -746,7 +767,7 @@ text_block *text_block_new(PangoContext *ctx, const char *src, size_t srclen,
      * then spreads the lines back to the full width.  Three tries of one
      * em each; a paragraph that still ends alone keeps the first result. */
     int lay_w = width;
-    pango_layout_set_width(layout, lay_w);
+    if (!fits_unwrapped(tb, layout, width)) pango_layout_set_width(layout, lay_w);
     if (st->align == TEXT_JUSTIFY && text_lang_is_cjk(st->lang) && !st->plain) {
         for (int attempt = 0; attempt < 3; attempt++) {
             int n = pango_layout_get_line_count(layout);

@@ -468,7 +468,7 @@ static bool png_passable(const unsigned char *d, size_t len, image_png *p)
         }
         uint32_t n = be32(d + pos);
         const unsigned char *type = d + pos + 4, *body = d + pos + 8;
-        if (n > len - pos - 12 || crc32(0, type, n + 4) != be32(body + n)) {
+        if (n > len - pos - 12 || compress_crc32(type, (size_t)n + 4) != be32(body + n)) {
             ok = false;
             break;
         }

@@ -67,6 +67,7 @@
 #include "base/hash.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "render/cffcut.h"
 
 enum { KIND_NONE, KIND_CFF, KIND_TRUETYPE };
 
@@ -337,6 +338,85 @@ static hb_blob_t *cut(face_entry *e, const hb_set_t *keep, hb_map_t *old_to_new)
     return program;
 }
 
+/* A CID-keyed CFF face's cut from its store of flat glyph programs
+ * (render/cffcut.h), kept with the face for the process: hb-subset cuts
+ * only the glyphs the store lacks, and the program is written from the
+ * store.  The bytes depend only on the face and keep, not on what was cut
+ * before.  NULL when the face is not one cffcut handles (the store then
+ * says so for good) or on failure: the caller cuts with hb-subset alone. */
+#define STORE_BYTES (2u << 20)
+
+static void store_free(void *p) { cffcut_free(p); }
+
+/* Cuts the glyphs of want that c lacks with hb-subset and learns them;
+ * false when c cannot use the cut. */
+static bool learn_missing(face_entry *e, cffcut *c, const hb_set_t *want)
+{
+    hb_set_t *missing = hb_set_create();
+    for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(want, &g);)
+        if (!cffcut_has(c, g)) hb_set_add(missing, g);
+    bool ok = true;
+    if (!hb_set_is_empty(missing)) {
+        hb_set_add(missing, 0);
+        hb_map_t *m = hb_map_create();
+        hb_blob_t *cutb = cut(e, missing, m);
+        unsigned nm = hb_set_get_population(missing), len = 0;
+        /* The cut's glyph j is the glyph of missing that maps to j. */
+        uint32_t *src = mem_calloc(nm + 1, sizeof *src);
+        for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(missing, &g);) {
+            hb_codepoint_t j = hb_map_get(m, g);
+            if (j < nm) src[j] = g;
+            else ok = false;
+        }
+        const char *data = cutb ? hb_blob_get_data(cutb, &len) : NULL;
+        ok = ok && data && cffcut_learn(c, (const uint8_t *)data, len, src, nm);
+        free(src);
+        hb_blob_destroy(cutb);
+        hb_map_destroy(m);
+    }
+    hb_set_destroy(missing);
+    return ok;
+}
+
+static hb_blob_t *cut_from_store(face_entry *e, const hb_set_t *keep, hb_map_t *old_to_new)
+{
+    static hb_user_data_key_t key, unusable;
+    if (hb_face_get_user_data(e->src, &unusable)) return NULL;
+    cffcut *c = hb_face_get_user_data(e->src, &key);
+    if (!c) {
+        c = cffcut_new(STORE_BYTES);
+        if (!hb_face_set_user_data(e->src, &key, c, store_free, false)) {
+            cffcut_free(c);
+            return NULL;
+        }
+    }
+    unsigned n = hb_set_get_population(keep), k = 0;
+    uint32_t *gids = mem_alloc((n + 1) * sizeof *gids);
+    for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(keep, &g);) gids[k++] = g;
+    buf out = BUF_INIT;
+    /* A store that fills up forgets everything while learning, glyphs of
+     * keep it had included; the second round then cuts all of keep. */
+    bool ok = false;
+    for (int round = 0; round < 2 && !ok; round++) {
+        if (!learn_missing(e, c, keep)) {
+            /* Not a face cffcut can take: for good, so that every
+             * document gets the same bytes for it, hb-subset's. */
+            hb_face_set_user_data(e->src, &unusable, e->src, NULL, false);
+            break;
+        }
+        ok = cffcut_write(c, gids, k, &out);
+    }
+    for (unsigned i = 0; ok && i < k; i++) hb_map_set(old_to_new, gids[i], i);
+    free(gids);
+    if (!ok) {
+        buf_free(&out);
+        return NULL;
+    }
+    size_t len = out.len;
+    char *bytes = buf_detach(&out);
+    return hb_blob_create(bytes, (unsigned)len, HB_MEMORY_MODE_WRITABLE, bytes, free);
+}
+
 /* The face's own program: its CFF table, or its tables as one sfnt (a face
  * of a collection is not a file by itself). */
 static hb_blob_t *whole_program(face_entry *e)
@@ -447,7 +527,11 @@ static void prepare_face(pdffont_set *fs, face_entry *e)
     hb_set_t *keep = hb_set_copy(e->glyphs);
     hb_set_add(keep, 0);
     hb_map_t *old_to_new = hb_map_create();
-    e->program = fs->no_cut ? NULL : cut(e, keep, old_to_new);
+    e->program = fs->no_cut || e->kind != KIND_CFF ? NULL : cut_from_store(e, keep, old_to_new);
+    if (!e->program && !fs->no_cut) {
+        hb_map_clear(old_to_new);
+        e->program = cut(e, keep, old_to_new);
+    }
     if (e->program && !make_slots(e, keep, old_to_new)) {
         drop_slots(e);
         hb_blob_destroy(e->program);

@@ -349,14 +349,15 @@ static hb_blob_t *cut(face_entry *e, const hb_set_t *keep, hb_map_t *old_to_new)
 static void store_free(void *p) { cffcut_free(p); }
 
 /* Cuts the glyphs of want that c lacks with hb-subset and learns them;
- * false when c cannot use the cut. */
-static bool learn_missing(face_entry *e, cffcut *c, const hb_set_t *want)
+ * false when c cannot use the cut.  *cut says whether anything was cut. */
+static bool learn_missing(face_entry *e, cffcut *c, const hb_set_t *want, bool *cutany)
 {
     hb_set_t *missing = hb_set_create();
     for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(want, &g);)
         if (!cffcut_has(c, g)) hb_set_add(missing, g);
     bool ok = true;
     if (!hb_set_is_empty(missing)) {
+        *cutany = true;
         hb_set_add(missing, 0);
         hb_map_t *m = hb_map_create();
         hb_blob_t *cutb = cut(e, missing, m);
@@ -378,7 +379,8 @@ static bool learn_missing(face_entry *e, cffcut *c, const hb_set_t *want)
     return ok;
 }
 
-static hb_blob_t *cut_from_store(face_entry *e, const hb_set_t *keep, hb_map_t *old_to_new)
+static hb_blob_t *cut_from_store(face_entry *e, const hb_set_t *keep, hb_map_t *old_to_new,
+                                 bool *cutany)
 {
     static hb_user_data_key_t key, unusable;
     if (hb_face_get_user_data(e->src, &unusable)) return NULL;
@@ -398,7 +400,7 @@ static hb_blob_t *cut_from_store(face_entry *e, const hb_set_t *keep, hb_map_t *
      * keep it had included; the second round then cuts all of keep. */
     bool ok = false;
     for (int round = 0; round < 2 && !ok; round++) {
-        if (!learn_missing(e, c, keep)) {
+        if (!learn_missing(e, c, keep, cutany)) {
             /* Not a face cffcut can take: for good, so that every
              * document gets the same bytes for it, hb-subset's. */
             hb_face_set_user_data(e->src, &unusable, e->src, NULL, false);
@@ -527,7 +529,11 @@ static void prepare_face(pdffont_set *fs, face_entry *e)
     hb_set_t *keep = hb_set_copy(e->glyphs);
     hb_set_add(keep, 0);
     hb_map_t *old_to_new = hb_map_create();
-    e->program = fs->no_cut || e->kind != KIND_CFF ? NULL : cut_from_store(e, keep, old_to_new);
+    /* Whether hb-subset read the font file (else only the store was). */
+    bool cutany = false;
+    e->program = fs->no_cut || e->kind != KIND_CFF ? NULL
+                                                    : cut_from_store(e, keep, old_to_new, &cutany);
+    if (!e->program) cutany = true;
     if (!e->program && !fs->no_cut) {
         hb_map_clear(old_to_new);
         e->program = cut(e, keep, old_to_new);
@@ -546,7 +552,10 @@ static void prepare_face(pdffont_set *fs, face_entry *e)
     }
     hb_map_destroy(old_to_new);
     hb_set_destroy(keep);
-    release_font_file(e);
+    /* A cut from the store alone read none of the file; what shaping
+     * left resident (the layout tables, the outlines of new glyphs) stays
+     * until a cut reads the file again, which every new glyph brings. */
+    if (cutany) release_font_file(e);
 }
 
 /* ---- the set ---- */

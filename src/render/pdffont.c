@@ -8,7 +8,11 @@
  * bitmap-only face has no PDF font type that folio writes, and its fonts
  * look up as -1.
  *
- * Cutting.  hb-subset gets the glyph ids (notdef always kept, with its
+ * Cutting.  A CID-keyed CFF face (Noto CJK) is written from its store of
+ * flat glyph programs (render/cffcut.h, cut_from_store()), which
+ * hb-subset fills with the glyphs the face has not met in this process;
+ * other faces, and a CFF the store cannot take, are cut by hb-subset
+ * alone.  hb-subset gets the glyph ids (notdef always kept, with its
  * outline: it is the box drawn for a character no font has) and no code
  * points, over a view of the face without its cmap (table_without_cmap()),
  * so nothing but the glyphs drawn survives (and, in a TrueType face, the
@@ -42,9 +46,10 @@
  * Font files.  Pango's faces map the whole 16-27 MB CJK collections, and
  * shaping and cutting leave tens of MB of them resident; once the faces
  * are cut nothing of them is needed for this document, so each face's
- * pages are given back once it is cut (release_font_file(): the seed
- * handout's peak is 34 MB with it, 38 MB without; the largest corpus post's
- * 46 against 67 MB).
+ * pages are given back once hb-subset has cut it (release_font_file(): the
+ * seed handout's peak is 34 MB with it, 38 MB without; the largest corpus
+ * post's 46 against 67 MB).  A cut from the store alone reads none of the
+ * file, and its pages stay for the next document's shaping.
  *
  * pdffont_set_embed_whole() turns cutting off, so that tests can check
  * the fallback path on real fonts.

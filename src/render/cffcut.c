@@ -189,29 +189,9 @@ static bool parse_dict(const uint8_t *p, size_t len, const index_view *strings, 
         }
         size_t start = i;
         long v = 0;
-        if (b == 28) {
-            if (i + 3 > len) return false;
-            v = (int16_t)get16(p + i + 1);
-            i += 3;
-        } else if (b == 29) {
-            if (i + 5 > len) return false;
-            v = (int32_t)get_off(p + i + 1, 4);
-            i += 5;
-        } else if (b == 30) {
-            for (i++; i < len; i++)
-                if ((p[i] >> 4) == 0xf || (p[i] & 0xf) == 0xf) break;
-            if (i++ >= len) return false;
-        } else if (b >= 32 && b <= 246) {
-            v = (long)b - 139;
-            i++;
-        } else if (b >= 247 && b <= 254) {
-            if (i + 2 > len) return false;
-            long w = (long)(b <= 250 ? b - 247 : b - 251) * 256 + p[i + 1] + 108;
-            v = b <= 250 ? w : -w;
-            i += 2;
-        } else {
-            return false;
-        }
+        size_t used = cffcut_operand(p, len, i, &v);
+        if (!used) return false;
+        i += used;
         if (nargs == 48) return false;
         operand *a = &args[nargs];
         memset(a, 0, sizeof *a);
@@ -225,6 +205,39 @@ static bool parse_dict(const uint8_t *p, size_t len, const index_view *strings, 
         vals[nargs++] = v;
     }
     return nargs == 0;
+}
+
+size_t cffcut_operand(const uint8_t *p, size_t len, size_t i, long *v)
+{
+    unsigned b = p[i];
+    *v = 0;
+    if (b == 28) {
+        if (i + 3 > len) return 0;
+        *v = (int16_t)get16(p + i + 1);
+        return 3;
+    }
+    if (b == 29) {
+        if (i + 5 > len) return 0;
+        *v = (int32_t)get_off(p + i + 1, 4);
+        return 5;
+    }
+    if (b == 30) {
+        /* A real: nibbles up to the end nibble 0xf, its value not read. */
+        for (size_t k = i + 1; k < len; k++)
+            if ((p[k] >> 4) == 0xf || (p[k] & 0xf) == 0xf) return k + 1 - i;
+        return 0;
+    }
+    if (b >= 32 && b <= 246) {
+        *v = (long)b - 139;
+        return 1;
+    }
+    if (b >= 247 && b <= 254) {
+        if (i + 2 > len) return 0;
+        long w = (long)(b <= 250 ? b - 247 : b - 251) * 256 + p[i + 1] + 108;
+        *v = b <= 250 ? w : -w;
+        return 2;
+    }
+    return 0;
 }
 
 static const parsed_op *find_op(const parsed_op *f, size_t n, unsigned op)

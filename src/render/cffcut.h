@@ -52,4 +52,9 @@ bool cffcut_learn(cffcut *c, const uint8_t *data, size_t len, const uint32_t *gi
  * when one of them is not known or nothing has been learnt. */
 bool cffcut_write(const cffcut *c, const uint32_t *gids, size_t n, buf *out);
 
+/* The DICT operand at p[i] (len bytes in all): its bytes, 0 when it is
+ * cut short or not an operand; *v gets an integer's value (0 for a real,
+ * whose value nobody here reads). */
+size_t cffcut_operand(const uint8_t *p, size_t len, size_t i, long *v);
+
 #endif

@@ -200,32 +200,10 @@ static bool cff_parse(const uint8_t *p, size_t n, cff_info *ci)
             else if (op == 1230) ci->cid = true;
             nops = 0;
             continue;
-        } else if (b == 28) {
-            if (i + 3 > te) return false;
-            v = (int16_t)get16(p + i + 1);
-            i += 3;
-        } else if (b == 29) {
-            if (i + 5 > te) return false;
-            v = (int32_t)get32(p + i + 1);
-            i += 5;
-        } else if (b == 30) {
-            /* A real: nibbles up to the end nibble 0xf.  No operator we
-             * read takes one. */
-            for (i++; i < te; i++)
-                if ((p[i] >> 4) == 0xf || (p[i] & 0xf) == 0xf) break;
-            if (i++ >= te) return false;
-            v = 0;
-        } else if (b >= 32 && b <= 246) {
-            v = (long)b - 139;
-            i++;
-        } else if (b >= 247 && b <= 254) {
-            if (i + 2 > te) return false;
-            long w = (long)(b <= 250 ? b - 247 : b - 251) * 256 + p[i + 1] + 108;
-            v = b <= 250 ? w : -w;
-            i += 2;
-        } else {
-            return false;
         }
+        size_t used = cffcut_operand(p, te, i, &v);
+        if (!used) return false;
+        i += used;
         if (nops < 48) ops[nops++] = v;
     }
     unsigned count;

@@ -18,28 +18,32 @@
 #define NSTD 391                 /* standard strings: SIDs below are not stored */
 #define MAXGLYPHS 65536
 
-/* A DICT operand: its bytes, or (sid) a string id, by name when custom. */
+/* A DICT operand: its bytes in the dict's copy, its value when an
+ * integer (0 for a real), and for a custom string id the string. */
 typedef struct operand {
-    const char *str;             /* custom string (owned), or NULL */
-    uint8_t raw[12];             /* the operand's bytes otherwise (a real may take more: see put) */
-    uint8_t *longraw;            /* a long real's bytes (owned), when raw cannot hold them */
-    size_t len;
+    size_t off, len;
+    long v;
+    char *str;                   /* owned; NULL but for custom SIDs read with strings */
 } operand;
 
 typedef struct dict_op {
     unsigned op;                 /* 0..21, or 1200 + second byte */
-    operand *args;
-    size_t nargs;
+    size_t first, nargs;         /* its operands: args[first .. first + nargs) */
 } dict_op;
 
+/* A DICT as read: its bytes (copied) and operators; dropping an operator
+ * leaves its operands unreferenced in args. */
 typedef struct dict {
+    uint8_t *bytes;
+    operand *args;
+    size_t nargs, argcap;
     dict_op *ops;
-    size_t nops, cap;
+    size_t nops, opcap;
 } dict;
 
 typedef struct fdict {
     char *name;                  /* FontName, the font dict's identity across cuts */
-    dict ops;                    /* without Private */
+    dict d;                      /* without FontName and Private */
     uint8_t *priv;               /* the Private DICT's bytes */
     size_t priv_len;
 } fdict;
@@ -122,7 +126,6 @@ static bool index_get(const index_view *ix, unsigned k, const uint8_t **obj, siz
     return true;
 }
 
-
 /* Whether operand k of operator op is a string id. */
 static bool is_sid(unsigned op, size_t k)
 {
@@ -135,79 +138,10 @@ static bool is_sid(unsigned op, size_t k)
     }
 }
 
-/* Parses a DICT into d, with its numbers' values where wanted: *vals gets
- * the integer value of each operand (0 for reals), in order, for the
- * caller to read offsets from; strings (ix) name custom SIDs. */
-typedef struct parsed_op {
-    unsigned op;
-    long v[4];
-    size_t nv;
-} parsed_op;
-
-static bool parse_dict(const uint8_t *p, size_t len, const index_view *strings, dict *d,
-                       parsed_op *found, size_t maxfound, size_t *nfound)
-{
-    operand args[48];
-    long vals[48];
-    size_t nargs = 0;
-    *nfound = 0;
-    for (size_t i = 0; i < len;) {
-        unsigned b = p[i];
-        if (b <= 21) {
-            unsigned op = b;
-            i++;
-            if (b == 12) {
-                if (i >= len) return false;
-                op = 1200 + p[i++];
-            }
-            if (*nfound < maxfound) {
-                parsed_op *f = &found[(*nfound)++];
-                f->op = op;
-                f->nv = nargs < 4 ? nargs : 4;
-                for (size_t k = 0; k < f->nv; k++) f->v[k] = vals[k];
-            }
-            if (d) {
-                dict_op *o = &MEM_PUSH(d->ops, d->nops, d->cap);
-                o->op = op;
-                o->nargs = nargs;
-                o->args = mem_alloc((nargs ? nargs : 1) * sizeof *o->args);
-                for (size_t k = 0; k < nargs; k++) {
-                    o->args[k] = args[k];
-                    if (is_sid(op, k) && vals[k] >= NSTD) {
-                        const uint8_t *s;
-                        size_t sl;
-                        if (!strings || !index_get(strings, (unsigned)(vals[k] - NSTD), &s, &sl))
-                            return false;
-                        o->args[k].str = mem_strndup((const char *)s, sl);
-                    }
-                }
-            } else {
-                for (size_t k = 0; k < nargs; k++) free(args[k].longraw);
-            }
-            nargs = 0;
-            continue;
-        }
-        size_t start = i;
-        long v = 0;
-        size_t used = cffcut_operand(p, len, i, &v);
-        if (!used) return false;
-        i += used;
-        if (nargs == 48) return false;
-        operand *a = &args[nargs];
-        memset(a, 0, sizeof *a);
-        a->len = i - start;
-        if (a->len <= sizeof a->raw) {
-            memcpy(a->raw, p + start, a->len);
-        } else {
-            a->longraw = mem_alloc(a->len);
-            memcpy(a->longraw, p + start, a->len);
-        }
-        vals[nargs++] = v;
-    }
-    return nargs == 0;
-}
-
-size_t cffcut_operand(const uint8_t *p, size_t len, size_t i, long *v)
+/* The DICT operand at p[i] (len bytes in all): its bytes, 0 when it is cut
+ * short or not an operand; *v gets an integer's value (0 for a real, whose
+ * value nobody here reads). */
+static size_t read_operand(const uint8_t *p, size_t len, size_t i, long *v)
 {
     unsigned b = p[i];
     *v = 0;
@@ -222,7 +156,7 @@ size_t cffcut_operand(const uint8_t *p, size_t len, size_t i, long *v)
         return 5;
     }
     if (b == 30) {
-        /* A real: nibbles up to the end nibble 0xf, its value not read. */
+        /* A real: nibbles up to the end nibble 0xf. */
         for (size_t k = i + 1; k < len; k++)
             if ((p[k] >> 4) == 0xf || (p[k] & 0xf) == 0xf) return k + 1 - i;
         return 0;
@@ -240,20 +174,64 @@ size_t cffcut_operand(const uint8_t *p, size_t len, size_t i, long *v)
     return 0;
 }
 
-static const parsed_op *find_op(const parsed_op *f, size_t n, unsigned op)
+static void dict_free(dict *d)
 {
-    for (size_t i = 0; i < n; i++)
-        if (f[i].op == op) return &f[i];
+    for (size_t i = 0; i < d->nargs; i++) free(d->args[i].str);
+    free(d->args);
+    free(d->ops);
+    free(d->bytes);
+    memset(d, 0, sizeof *d);
+}
+
+/* Reads the DICT p (len bytes) into d; with strings, custom string ids
+ * get their strings (false when one is missing).  On failure d is still
+ * to be freed. */
+static bool parse_dict(const uint8_t *p, size_t len, const index_view *strings, dict *d)
+{
+    memset(d, 0, sizeof *d);
+    d->bytes = mem_alloc(len + 1);
+    memcpy(d->bytes, p, len);
+    size_t first = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned b = p[i];
+        if (b > 21) {
+            long v;
+            size_t used = read_operand(p, len, i, &v);
+            if (!used) return false;
+            MEM_PUSH(d->args, d->nargs, d->argcap) = (operand){i, used, v, NULL};
+            i += used;
+            continue;
+        }
+        unsigned op = b;
+        i++;
+        if (b == 12) {
+            if (i >= len) return false;
+            op = 1200 + p[i++];
+        }
+        for (size_t k = first; strings && k < d->nargs; k++) {
+            const uint8_t *s;
+            size_t sl;
+            if (!is_sid(op, k - first) || d->args[k].v < NSTD) continue;
+            if (!index_get(strings, (unsigned)(d->args[k].v - NSTD), &s, &sl)) return false;
+            d->args[k].str = mem_strndup((const char *)s, sl);
+        }
+        MEM_PUSH(d->ops, d->nops, d->opcap) = (dict_op){op, first, d->nargs - first};
+        first = d->nargs;
+    }
+    return first == d->nargs;
+}
+
+static const dict_op *find_op(const dict *d, unsigned op)
+{
+    for (size_t i = 0; i < d->nops; i++)
+        if (d->ops[i].op == op) return &d->ops[i];
     return NULL;
 }
 
-static void op_free(dict_op *o)
+/* Operand k of o (an integer's value), or -1 when o has fewer. */
+static long arg(const dict *d, const dict_op *o, size_t k)
 {
-    for (size_t k = 0; k < o->nargs; k++) {
-        free((char *)o->args[k].str);
-        free(o->args[k].longraw);
-    }
-    free(o->args);
+    return o && k < o->nargs ? d->args[o->first + k].v : -1;
 }
 
 /* Drops the operators of d listed in ops (n of them). */
@@ -263,24 +241,98 @@ static void dict_drop(dict *d, const unsigned *ops, size_t n)
     for (size_t i = 0; i < d->nops; i++) {
         bool drop = false;
         for (size_t k = 0; k < n; k++) drop |= d->ops[i].op == ops[k];
-        if (drop) op_free(&d->ops[i]);
-        else d->ops[w++] = d->ops[i];
+        if (!drop) d->ops[w++] = d->ops[i];
     }
     d->nops = w;
 }
 
-static void dict_free(dict *d)
+/* The CIDs of glyphs 1 .. ng - 1 from the charset at p[at] (formats 0 to
+ * 2; glyph 0 is CID 0).  False when it is cut short or predefined. */
+static bool read_charset(const uint8_t *p, size_t n, long at, uint16_t *cids, size_t ng)
 {
-    for (size_t i = 0; i < d->nops; i++) op_free(&d->ops[i]);
-    free(d->ops);
-    memset(d, 0, sizeof *d);
+    if (at <= 2 || (size_t)at >= n) return false;
+    size_t i = (size_t)at;
+    unsigned format = p[i++];
+    size_t g = 1;
+    cids[0] = 0;
+    if (format == 0) {
+        for (; g < ng && i + 2 <= n; g++, i += 2) cids[g] = (uint16_t)get16(p + i);
+    } else if (format == 1 || format == 2) {
+        size_t range = format == 1 ? 3 : 4;
+        while (g < ng && i + range <= n) {
+            unsigned first = get16(p + i), left = format == 1 ? p[i + 2] : get16(p + i + 2);
+            i += range;
+            for (unsigned k = 0; k <= left && g < ng; k++) cids[g++] = (uint16_t)(first + k);
+        }
+    }
+    return g >= ng;
 }
 
-static int fd_by_name(const cffcut *c, const char *name)
+/* The font dict of each glyph from the FDSelect at p[at] (formats 0, 3). */
+static bool read_fdselect(const uint8_t *p, size_t n, long at, uint8_t *fd, size_t ng)
 {
-    for (size_t i = 0; i < c->nfds; i++)
-        if (!strcmp(c->fds[i].name, name)) return (int)i;
-    return -1;
+    if (at <= 0 || (size_t)at >= n) return false;
+    size_t i = (size_t)at;
+    unsigned format = p[i++];
+    if (format == 0) {
+        if (i + ng > n) return false;
+        memcpy(fd, p + i, ng);
+        return true;
+    }
+    if (format != 3 || i + 2 > n) return false;
+    unsigned nr = get16(p + i);
+    i += 2;
+    if (!nr || i + 3 * (size_t)nr + 2 > n) return false;
+    for (unsigned r = 0; r < nr; r++) {
+        unsigned from = get16(p + i + 3 * r), next = get16(p + i + 3 * (r + 1));
+        for (unsigned g = from; g < next && g < ng; g++) fd[g] = p[i + 3 * r + 2];
+    }
+    return true;
+}
+
+/* The header, name, Top DICT and strings of the CFF p (n bytes). */
+typedef struct cff_head {
+    index_view names, strings;
+    size_t after;                /* past the String INDEX */
+    dict top;
+} cff_head;
+
+static bool read_head(const uint8_t *p, size_t n, bool with_strings, cff_head *h)
+{
+    memset(h, 0, sizeof *h);
+    index_view tops;
+    const uint8_t *tp;
+    size_t tl;
+    if (n < 4 || p[0] != 1 || p[2] < 4 || p[2] > n || !read_index(p, n, p[2], &h->names) ||
+        !read_index(p, n, h->names.end, &tops) || !read_index(p, n, tops.end, &h->strings) ||
+        !index_get(&tops, 0, &tp, &tl))
+        return false;
+    h->after = h->strings.end;
+    return parse_dict(tp, tl, with_strings ? &h->strings : NULL, &h->top);
+}
+
+bool cffcut_glyphs(const uint8_t *p, size_t n, unsigned *nglyphs, bool *cid_keyed)
+{
+    cff_head h;
+    index_view cs;
+    bool ok = read_head(p, n, false, &h);
+    long chars = ok ? arg(&h.top, find_op(&h.top, 17), 0) : -1;
+    ok = ok && chars > 0 && read_index(p, n, (size_t)chars, &cs) && cs.count;
+    if (ok) {
+        *nglyphs = cs.count;
+        *cid_keyed = find_op(&h.top, 1230) != NULL;
+    }
+    dict_free(&h.top);
+    return ok;
+}
+
+bool cffcut_cids(const uint8_t *p, size_t n, uint16_t *cids, unsigned nglyphs)
+{
+    cff_head h;
+    bool ok = read_head(p, n, false, &h) &&
+              read_charset(p, n, arg(&h.top, find_op(&h.top, 15), 0), cids, nglyphs);
+    dict_free(&h.top);
+    return ok;
 }
 
 cffcut *cffcut_new(size_t cap)
@@ -299,7 +351,7 @@ void cffcut_free(cffcut *c)
     dict_free(&c->top);
     for (size_t i = 0; i < c->nfds; i++) {
         free(c->fds[i].name);
-        dict_free(&c->fds[i].ops);
+        dict_free(&c->fds[i].d);
         free(c->fds[i].priv);
     }
     free(c->fds);
@@ -322,156 +374,103 @@ static void forget(cffcut *c)
     c->nbytes = 0;
 }
 
+/* Font dict k of the cut (its FDArray fda, strings for its name) as an
+ * index in c->fds, added when new; -1 when unusable or when a font dict of
+ * that name is known with other Private bytes. */
+static int learn_fd(cffcut *c, const uint8_t *p, size_t n, const index_view *fda,
+                    const index_view *strings, unsigned k)
+{
+    const uint8_t *fp;
+    size_t fl;
+    dict d = {0}, priv_d;
+    bool ok = index_get(fda, k, &fp, &fl) && parse_dict(fp, fl, strings, &d);
+    const dict_op *priv = ok ? find_op(&d, 18) : NULL, *fname = ok ? find_op(&d, 1238) : NULL;
+    long size = arg(&d, priv, 0), at = arg(&d, priv, 1);
+    const char *name = fname && fname->nargs == 1 ? d.args[fname->first].str : NULL;
+    ok = ok && priv && priv->nargs == 2 && name && size >= 0 && at >= 0 &&
+         (size_t)at + (size_t)size <= n;
+    /* A Private DICT of flat charstrings has no Subrs. */
+    if (ok) {
+        ok = parse_dict(p + at, (size_t)size, NULL, &priv_d) && !find_op(&priv_d, 19);
+        dict_free(&priv_d);
+    }
+    int i = -1;
+    for (size_t j = 0; ok && j < c->nfds && i < 0; j++)
+        if (!strcmp(c->fds[j].name, name)) i = (int)j;
+    if (ok && i >= 0) {
+        if (c->fds[i].priv_len != (size_t)size || memcmp(c->fds[i].priv, p + at, (size_t)size))
+            i = -1;
+    } else if (ok) {
+        fdict *x = &MEM_PUSH(c->fds, c->nfds, c->fdcap);
+        x->name = mem_strdup(name);
+        x->priv_len = (size_t)size;
+        x->priv = mem_alloc(x->priv_len + 1);
+        memcpy(x->priv, p + at, x->priv_len);
+        unsigned drop[] = {18, 1238};
+        dict_drop(&d, drop, 2);
+        x->d = d;
+        memset(&d, 0, sizeof d);
+        i = (int)c->nfds - 1;
+    }
+    dict_free(&d);
+    return i;
+}
+
 bool cffcut_learn(cffcut *c, const uint8_t *p, size_t n, const uint32_t *gids, size_t ng)
 {
-    if (n < 4 || p[0] != 1 || p[2] < 4 || p[2] > n) return false;
-    index_view names, tops, strings, gsubrs, cs, fda;
-    if (!read_index(p, n, p[2], &names) || !read_index(p, n, names.end, &tops) ||
-        !read_index(p, n, tops.end, &strings) || !read_index(p, n, strings.end, &gsubrs))
-        return false;
-    /* Flat charstrings call no global subroutine. */
-    if (gsubrs.count || names.count < 1 || tops.count < 1) return false;
-    const uint8_t *tp, *np;
-    size_t tl, nl;
-    if (!index_get(&tops, 0, &tp, &tl) || !index_get(&names, 0, &np, &nl)) return false;
-    dict top = {0};
-    parsed_op f[64];
-    size_t nf;
-    if (!parse_dict(tp, tl, &strings, &top, f, 64, &nf)) {
-        dict_free(&top);
-        return false;
-    }
-    const parsed_op *ros = find_op(f, nf, 1230), *cset = find_op(f, nf, 15),
-                    *chars = find_op(f, nf, 17), *fdsel = find_op(f, nf, 1237),
-                    *fdarr = find_op(f, nf, 1236);
-    bool ok = ros && cset && chars && fdsel && fdarr && cset->nv && chars->nv && fdsel->nv &&
-              fdarr->nv && !find_op(f, nf, 16) && !find_op(f, nf, 18);
-    ok = ok && read_index(p, n, (size_t)chars->v[0], &cs) && cs.count == ng && ng >= 1 &&
-         read_index(p, n, (size_t)fdarr->v[0], &fda) && fda.count >= 1 && fda.count <= 256;
-    if (!ok) {
-        dict_free(&top);
-        return false;
-    }
-    /* Each glyph's CID (charset) and font dict (FDSelect). */
-    uint16_t *cid = mem_calloc(ng, sizeof *cid);
-    uint8_t *fd = mem_calloc(ng, 1);
-    size_t at = (size_t)cset->v[0];
-    if (at < n) {
-        unsigned format = p[at++];
-        size_t g = 1;
-        if (format == 0) {
-            for (; g < ng && at + 2 <= n; g++, at += 2) cid[g] = (uint16_t)get16(p + at);
-        } else if (format == 1 || format == 2) {
-            size_t range = format == 1 ? 3 : 4;
-            while (g < ng && at + range <= n) {
-                unsigned first = get16(p + at), left = format == 1 ? p[at + 2] : get16(p + at + 2);
-                at += range;
-                for (unsigned k = 0; k <= left && g < ng; k++) cid[g++] = (uint16_t)(first + k);
-            }
-        }
-        ok = g == ng;
-    } else {
-        ok = false;
-    }
-    at = (size_t)fdsel->v[0];
-    if (ok && at < n) {
-        unsigned format = p[at++];
-        if (format == 0) {
-            ok = at + ng <= n;
-            for (size_t g = 0; ok && g < ng; g++) fd[g] = p[at + g];
-        } else if (format == 3 && at + 2 <= n) {
-            unsigned nr = get16(p + at);
-            at += 2;
-            ok = at + 3 * (size_t)nr + 2 <= n && nr;
-            for (unsigned r = 0; ok && r < nr; r++) {
-                unsigned first = get16(p + at + 3 * r), next = get16(p + at + 3 * (r + 1));
-                for (unsigned g = first; g < next && g < ng; g++) fd[g] = p[at + 3 * r + 2];
-            }
-        } else {
-            ok = false;
-        }
-    } else {
-        ok = false;
-    }
-    /* The font dicts, matched to the ones already known by name. */
+    cff_head h;
+    index_view gsubrs, cs, fda;
+    const uint8_t *np;
+    size_t nl;
+    bool ok = read_head(p, n, true, &h) && read_index(p, n, h.after, &gsubrs) &&
+              index_get(&h.names, 0, &np, &nl);
+    const dict *t = &h.top;
+    long cset = arg(t, find_op(t, 15), 0), chars = arg(t, find_op(t, 17), 0),
+         fdsel = arg(t, find_op(t, 1237), 0), fdarr = arg(t, find_op(t, 1236), 0);
+    /* CID-keyed, flat charstrings (no global subroutines), one glyph each. */
+    ok = ok && !gsubrs.count && find_op(t, 1230) && !find_op(t, 16) && !find_op(t, 18) &&
+         cset > 0 && chars > 0 && fdsel > 0 && fdarr > 0 && ng >= 1 &&
+         read_index(p, n, (size_t)chars, &cs) && cs.count == ng &&
+         read_index(p, n, (size_t)fdarr, &fda) && fda.count >= 1 && fda.count <= 256;
+    uint16_t *cid = mem_calloc(ng + 1, sizeof *cid);
+    uint8_t *fd = mem_calloc(ng + 1, 1);
+    ok = ok && read_charset(p, n, cset, cid, ng) && read_fdselect(p, n, fdsel, fd, ng);
     int map[256];
-    for (unsigned k = 0; ok && k < fda.count; k++) {
-        const uint8_t *fp;
-        size_t fl;
-        dict fdd = {0};
-        parsed_op ff[16];
-        size_t nff;
-        ok = index_get(&fda, k, &fp, &fl) && parse_dict(fp, fl, &strings, &fdd, ff, 16, &nff);
-        const parsed_op *priv = ok ? find_op(ff, nff, 18) : NULL;
-        const char *name = NULL;
-        for (size_t i = 0; ok && i < fdd.nops; i++)
-            if (fdd.ops[i].op == 1238 && fdd.ops[i].nargs == 1) name = fdd.ops[i].args[0].str;
-        ok = ok && priv && priv->nv == 2 && name && priv->v[0] >= 0 && priv->v[1] >= 0 &&
-             (size_t)priv->v[1] + (size_t)priv->v[0] <= n;
-        if (ok) {
-            /* A Private DICT of flat charstrings has no Subrs. */
-            parsed_op pf[32];
-            size_t npf;
-            ok = parse_dict(p + priv->v[1], (size_t)priv->v[0], NULL, NULL, pf, 32, &npf) &&
-                 !find_op(pf, npf, 19);
-        }
-        if (ok) {
-            int i = fd_by_name(c, name);
-            if (i < 0) {
-                fdict *x = &MEM_PUSH(c->fds, c->nfds, c->fdcap);
-                x->name = mem_strdup(name);
-                unsigned drop[] = {18, 1238};
-                dict_drop(&fdd, drop, 2);
-                x->ops = fdd;
-                memset(&fdd, 0, sizeof fdd);
-                x->priv_len = (size_t)priv->v[0];
-                x->priv = mem_alloc(x->priv_len + 1);
-                memcpy(x->priv, p + priv->v[1], x->priv_len);
-                i = (int)c->nfds - 1;
-            } else {
-                ok = c->fds[i].priv_len == (size_t)priv->v[0] &&
-                     !memcmp(c->fds[i].priv, p + priv->v[1], (size_t)priv->v[0]);
-            }
-            map[k] = i;
-        }
-        dict_free(&fdd);
-    }
+    for (unsigned k = 0; ok && k < fda.count; k++) ok = (map[k] = learn_fd(c, p, n, &fda, &h.strings, k)) >= 0;
     for (size_t g = 0; ok && g < ng; g++) ok = fd[g] < fda.count && gids[g] < MAXGLYPHS;
     if (ok && !c->have_top) {
         unsigned drop[] = {15, 17, 1236, 1237};
-        dict_drop(&top, drop, 4);
-        c->top = top;
-        memset(&top, 0, sizeof top);
+        dict_drop(&h.top, drop, 4);
+        c->top = h.top;
+        memset(&h.top, 0, sizeof h.top);
         c->name = mem_alloc(nl + 1);
         memcpy(c->name, np, nl);
         c->name_len = nl;
         c->have_top = true;
     }
-    dict_free(&top);
-    if (ok) {
-        size_t more = 0;
-        for (size_t g = 0; g < ng; g++) {
-            const uint8_t *s;
-            size_t sl;
-            if (!index_get(&cs, (unsigned)g, &s, &sl)) ok = false;
-            else if (c->slot[gids[g]] < 0) more += sl;
+    dict_free(&h.top);
+    size_t more = 0;
+    for (size_t g = 0; ok && g < ng; g++) {
+        const uint8_t *s;
+        size_t sl;
+        ok = index_get(&cs, (unsigned)g, &s, &sl);
+        if (ok && c->slot[gids[g]] < 0) more += sl;
+    }
+    if (ok && c->nbytes + more > c->cap) forget(c);
+    for (size_t g = 0; ok && g < ng; g++) {
+        if (c->slot[gids[g]] >= 0) continue;
+        const uint8_t *s;
+        size_t sl;
+        index_get(&cs, (unsigned)g, &s, &sl);
+        if (c->nbytes + sl > c->bytecap) {
+            c->bytecap = (c->nbytes + sl) * 2;
+            c->bytes = mem_realloc(c->bytes, c->bytecap);
         }
-        if (ok && c->nbytes + more > c->cap) forget(c);
-        for (size_t g = 0; ok && g < ng; g++) {
-            if (c->slot[gids[g]] >= 0) continue;
-            const uint8_t *s;
-            size_t sl;
-            index_get(&cs, (unsigned)g, &s, &sl);
-            if (c->nbytes + sl > c->bytecap) {
-                c->bytecap = (c->nbytes + sl) * 2;
-                c->bytes = mem_realloc(c->bytes, c->bytecap);
-            }
-            memcpy(c->bytes + c->nbytes, s, sl);
-            prog *pr = &MEM_PUSH(c->progs, c->nprogs, c->progcap);
-            *pr = (prog){(uint32_t)c->nbytes, (uint32_t)sl, cid[g], (uint16_t)map[fd[g]]};
-            c->nbytes += sl;
-            c->slot[gids[g]] = (int32_t)(c->nprogs - 1);
-        }
+        memcpy(c->bytes + c->nbytes, s, sl);
+        MEM_PUSH(c->progs, c->nprogs, c->progcap) =
+            (prog){(uint32_t)c->nbytes, (uint32_t)sl, cid[g], (uint16_t)map[fd[g]]};
+        c->nbytes += sl;
+        c->slot[gids[g]] = (int32_t)(c->nprogs - 1);
     }
     free(cid);
     free(fd);
@@ -520,6 +519,15 @@ static void put_off32(buf *b, long v)
     buf_addc(b, (char)(u & 0xff));
 }
 
+/* Rewrites the five-byte offset put_off32() left at p. */
+static void patch_off32(char *p, size_t v)
+{
+    p[1] = (char)(v >> 24 & 0xff);
+    p[2] = (char)(v >> 16 & 0xff);
+    p[3] = (char)(v >> 8 & 0xff);
+    p[4] = (char)(v & 0xff);
+}
+
 static void put_op(buf *b, unsigned op)
 {
     if (op >= 1200) {
@@ -543,10 +551,10 @@ static void put_dict(buf *b, const dict *d, const char ***strs, size_t *ns, size
 {
     for (size_t i = 0; i < d->nops; i++) {
         const dict_op *o = &d->ops[i];
-        for (size_t k = 0; k < o->nargs; k++) {
-            const operand *a = &o->args[k];
+        for (size_t k = o->first; k < o->first + o->nargs; k++) {
+            const operand *a = &d->args[k];
             if (a->str) put_int(b, (long)sid_of(strs, ns, scap, a->str));
-            else buf_addn(b, (const char *)(a->longraw ? a->longraw : a->raw), a->len);
+            else buf_addn(b, (const char *)d->bytes + a->off, a->len);
         }
         put_op(b, o->op);
     }
@@ -604,20 +612,18 @@ bool cffcut_write(const cffcut *c, const uint32_t *gids, size_t n, buf *out)
      * their sizes are final. */
     buf top = BUF_INIT;
     put_dict(&top, &c->top, &strs, &ns, &scap);
-    size_t cs_at = top.len;
-    put_off32(&top, 0);
-    put_op(&top, 15);
-    put_off32(&top, 0);
-    put_op(&top, 1237);
-    put_off32(&top, 0);
-    put_op(&top, 17);
-    put_off32(&top, 0);
-    put_op(&top, 1236);
+    static const unsigned offset_ops[4] = {15, 1237, 17, 1236}; /* charset, FDSelect, CharStrings, FDArray */
+    size_t off_at[4];
+    for (int k = 0; k < 4; k++) {
+        off_at[k] = top.len;
+        put_off32(&top, 0);
+        put_op(&top, offset_ops[k]);
+    }
     buf fdicts = BUF_INIT;
     size_t *fd_end = mem_alloc((nused + 1) * sizeof *fd_end), *priv_at = mem_alloc((nused + 1) * sizeof *priv_at);
     for (size_t i = 0; i < nused; i++) {
         const fdict *x = &c->fds[order[i]];
-        put_dict(&fdicts, &x->ops, &strs, &ns, &scap);
+        put_dict(&fdicts, &x->d, &strs, &ns, &scap);
         put_int(&fdicts, (long)sid_of(&strs, &ns, &scap, x->name));
         put_op(&fdicts, 1238);
         put_off32(&fdicts, (long)x->priv_len);
@@ -690,7 +696,6 @@ bool cffcut_write(const cffcut *c, const uint32_t *gids, size_t n, buf *out)
     buf head = BUF_INIT;
     buf_addn(&head, "\x01\x00\x04\x04", 4);
     put_index(&head, &nm, &nm_end, 1);
-    size_t top_index_at = head.len;
     put_index(&head, &top, &top_end, 1);
     size_t top_data_at = head.len - top.len;
     put_index(&head, &sdata, s_end, ns);
@@ -702,24 +707,12 @@ bool cffcut_write(const cffcut *c, const uint32_t *gids, size_t n, buf *out)
     buf fdaindex = BUF_INIT;
     put_index(&fdaindex, &fdicts, fd_end, nused);
     size_t privs_at = fda_at + fdaindex.len;
-    (void)top_index_at;
     /* Fill the offsets in. */
-    buf fix = BUF_INIT;
-    put_off32(&fix, (long)charset_at);
-    put_off32(&fix, (long)fdsel_at);
-    put_off32(&fix, (long)chars_at);
-    put_off32(&fix, (long)fda_at);
-    char *t = head.s + top_data_at + cs_at;
-    memcpy(t, fix.s, 5);
-    memcpy(t + 6, fix.s + 5, 5);
-    memcpy(t + 13, fix.s + 10, 5);
-    memcpy(t + 19, fix.s + 15, 5);
+    const size_t targets[4] = {charset_at, fdsel_at, chars_at, fda_at};
+    for (int k = 0; k < 4; k++) patch_off32(head.s + top_data_at + off_at[k], targets[k]);
     size_t fd_data_at = fdaindex.len - fdicts.len, pos = privs_at;
     for (size_t i = 0; i < nused; i++) {
-        buf o = BUF_INIT;
-        put_off32(&o, (long)pos);
-        memcpy(fdaindex.s + fd_data_at + priv_at[i], o.s, 5);
-        buf_free(&o);
+        patch_off32(fdaindex.s + fd_data_at + priv_at[i], pos);
         pos += c->fds[order[i]].priv_len;
     }
     buf_addn(out, head.s, head.len);
@@ -730,7 +723,6 @@ bool cffcut_write(const cffcut *c, const uint32_t *gids, size_t n, buf *out)
     for (size_t i = 0; i < nused; i++)
         buf_addn(out, (const char *)c->fds[order[i]].priv, c->fds[order[i]].priv_len);
 
-    buf_free(&fix);
     buf_free(&head);
     buf_free(&csindex);
     buf_free(&fdaindex);

@@ -52,9 +52,14 @@ bool cffcut_learn(cffcut *c, const uint8_t *data, size_t len, const uint32_t *gi
  * when one of them is not known or nothing has been learnt. */
 bool cffcut_write(const cffcut *c, const uint32_t *gids, size_t n, buf *out);
 
-/* The DICT operand at p[i] (len bytes in all): its bytes, 0 when it is
- * cut short or not an operand; *v gets an integer's value (0 for a real,
- * whose value nobody here reads). */
-size_t cffcut_operand(const uint8_t *p, size_t len, size_t i, long *v);
+/* What a PDF needs of any CFF program (data, len; hb-subset's cut, the
+ * store's, or a face's own): its glyph count (CharStrings) and whether it
+ * is CID-keyed (ROS in its Top DICT).  False when it cannot be read. */
+bool cffcut_glyphs(const uint8_t *data, size_t len, unsigned *nglyphs, bool *cid_keyed);
+
+/* The CID of each of the nglyphs glyphs of a CID-keyed CFF, from its
+ * charset (formats 0 to 2; glyph 0 is CID 0).  False when it cannot be
+ * read. */
+bool cffcut_cids(const uint8_t *data, size_t len, uint16_t *cids, unsigned nglyphs);
 
 #endif

@@ -32,7 +32,7 @@
  * ISO 32000-1 §9.7.4.2: a CID-keyed CFF (Noto CJK, ROS operator in its Top
  * DICT) selects the glyph through its charset, which maps glyph ids to
  * CIDs, so the code is the CID that the embedded CFF's charset gives the
- * glyph (read here, cff_charset(), because hb-subset may renumber CIDs or
+ * glyph (read here, cffcut_cids(), because hb-subset may renumber CIDs or
  * keep the original ones); a name-keyed CFF is indexed by CID = glyph id.
  * Each collected glyph gets a slot: its code, its width as written in /W
  * and the text it maps to in ToUnicode; two hash maps find a slot from
@@ -122,14 +122,6 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Big-endian integer of size bytes (1-4) at p. */
-static uint32_t getn(const uint8_t *p, unsigned size)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < size; i++) v = v << 8 | p[i];
-    return v;
-}
-
 /* The table tag of face as bytes; len 0 when absent.  Returns the blob to
  * destroy. */
 static hb_blob_t *table(hb_face_t *face, hb_tag_t tag, const uint8_t **data, unsigned *len)
@@ -137,106 +129,6 @@ static hb_blob_t *table(hb_face_t *face, hb_tag_t tag, const uint8_t **data, uns
     hb_blob_t *b = hb_face_reference_table(face, tag);
     *data = (const uint8_t *)hb_blob_get_data(b, len);
     return b;
-}
-
-/* ---- CFF (Adobe Technical Note #5176) ---- */
-
-/* The item i of the INDEX at pos of the n bytes of p: [*start, *end).
- * *after is the first byte past the INDEX.  False when it does not fit. */
-static bool cff_index(const uint8_t *p, size_t n, size_t pos, unsigned i, size_t *start,
-                      size_t *end, size_t *after, unsigned *count)
-{
-    if (pos + 2 > n) return false;
-    unsigned c = get16(p + pos);
-    if (count) *count = c;
-    if (c == 0) {
-        if (after) *after = pos + 2;
-        return i == UINT32_MAX;
-    }
-    if (pos + 3 > n) return false;
-    unsigned size = p[pos + 2];
-    if (size < 1 || size > 4) return false;
-    size_t offs = pos + 3, base = offs + ((size_t)c + 1) * size - 1;
-    if (base + 1 > n) return false;
-    size_t last = base + getn(p + offs + (size_t)c * size, size);
-    if (last > n) return false;
-    if (after) *after = last;
-    if (i == UINT32_MAX) return true;
-    if (i >= c) return false;
-    *start = base + getn(p + offs + (size_t)i * size, size);
-    *end = base + getn(p + offs + ((size_t)i + 1) * size, size);
-    return *start >= base + 1 && *start <= *end && *end <= last;
-}
-
-typedef struct cff_info {
-    unsigned nglyphs;  /* CharStrings count */
-    bool cid;          /* CID-keyed: ROS in the Top DICT */
-    long charset;      /* offset of the charset (0-2: predefined) */
-} cff_info;
-
-/* Reads the Top DICT of the CFF in p: charset (15), CharStrings (17) and
- * ROS (12 30); every other operator is skipped with its operands. */
-static bool cff_parse(const uint8_t *p, size_t n, cff_info *ci)
-{
-    if (n < 4 || p[0] != 1 || p[2] > n) return false;
-    size_t after, ts, te;
-    if (!cff_index(p, n, p[2], UINT32_MAX, NULL, NULL, &after, NULL)) return false; /* Name */
-    if (!cff_index(p, n, after, 0, &ts, &te, NULL, NULL)) return false;             /* Top DICT */
-    long ops[48], charstrings = -1;
-    int nops = 0;
-    *ci = (cff_info){0, false, 0};
-    for (size_t i = ts; i < te;) {
-        unsigned b = p[i];
-        long v;
-        if (b <= 21) {
-            unsigned op = b;
-            i++;
-            if (b == 12) {
-                if (i >= te) return false;
-                op = 1200 + p[i++];
-            }
-            if (op == 15 && nops) ci->charset = ops[nops - 1];
-            else if (op == 17 && nops) charstrings = ops[nops - 1];
-            else if (op == 1230) ci->cid = true;
-            nops = 0;
-            continue;
-        }
-        size_t used = cffcut_operand(p, te, i, &v);
-        if (!used) return false;
-        i += used;
-        if (nops < 48) ops[nops++] = v;
-    }
-    unsigned count;
-    if (charstrings <= 0 || (size_t)charstrings >= n ||
-        !cff_index(p, n, (size_t)charstrings, UINT32_MAX, NULL, NULL, NULL, &count) || !count)
-        return false;
-    ci->nglyphs = count;
-    return true;
-}
-
-/* The CID of every glyph of a CID-keyed CFF: cids[gid], ci->nglyphs of
- * them, from its charset (formats 0, 1 and 2; glyph 0 is CID 0). */
-static bool cff_charset(const uint8_t *p, size_t n, const cff_info *ci, uint16_t *cids)
-{
-    if (ci->charset <= 2 || (size_t)ci->charset >= n) return false;
-    size_t at = (size_t)ci->charset;
-    unsigned format = p[at++], gid = 1;
-    cids[0] = 0;
-    if (format == 0) {
-        if (at + 2 * ((size_t)ci->nglyphs - 1) > n) return false;
-        for (; gid < ci->nglyphs; gid++, at += 2) cids[gid] = (uint16_t)get16(p + at);
-        return true;
-    }
-    if (format != 1 && format != 2) return false;
-    size_t range = format == 1 ? 3 : 4;
-    while (gid < ci->nglyphs) {
-        if (at + range > n) return false;
-        unsigned first = get16(p + at);
-        unsigned left = format == 1 ? p[at + 2] : get16(p + at + 2);
-        at += range;
-        for (unsigned k = 0; k <= left && gid < ci->nglyphs; k++) cids[gid++] = (uint16_t)(first + k);
-    }
-    return true;
 }
 
 /* ---- cutting ---- */
@@ -459,12 +351,11 @@ static bool make_slots(face_entry *e, const hb_set_t *keep, const hb_map_t *old_
     uint16_t *cids = NULL;
     unsigned nglyphs = hb_face_get_glyph_count(e->src);
     if (e->kind == KIND_CFF) {
-        cff_info ci;
-        if (!cff_parse(data, len, &ci)) return false;
-        nglyphs = ci.nglyphs;
-        if (ci.cid) {
-            cids = mem_alloc(sizeof *cids * ci.nglyphs);
-            if (!cff_charset(data, len, &ci, cids)) {
+        bool cid;
+        if (!cffcut_glyphs(data, len, &nglyphs, &cid)) return false;
+        if (cid) {
+            cids = mem_alloc(sizeof *cids * nglyphs);
+            if (!cffcut_cids(data, len, cids, nglyphs)) {
                 free(cids);
                 return false;
             }

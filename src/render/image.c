@@ -392,11 +392,6 @@ static cairo_surface_t *png_decode(const unsigned char *data, size_t len, char *
 
 /* ---- PNG passthrough (see image.h) ---- */
 
-static uint32_t be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* True when the zlib stream inflates to exactly h rows of 1 + rowbytes
  * bytes, each starting with a PNG filter type (0..4): what libpng would
  * check while decoding, without keeping a pixel.  Up to ROWS_AT_ONCE
@@ -457,75 +452,33 @@ static bool png_rows_ok(const unsigned char *z, size_t zlen, uint32_t h, size_t 
 static bool png_passable(const unsigned char *d, size_t len, image_png *p)
 {
     memset(p, 0, sizeof *p);
-    if (len < 8 || memcmp(d, "\x89PNG\r\n\x1a\n", 8)) return false;
-    uint32_t w = 0, h = 0;
-    int depth = 0, ctype = -1;
-    const unsigned char *plte = NULL;
-    uint32_t plte_len = 0;
-    unsigned char *idat = NULL;
-    size_t ilen = 0, icap = 0;
-    bool ok = true, end = false;
-    for (size_t pos = 8; ok && !end;) {
-        if (len - pos < 12) {
-            ok = false;
-            break;
-        }
-        uint32_t n = be32(d + pos);
-        const unsigned char *type = d + pos + 4, *body = d + pos + 8;
-        if (n > len - pos - 12 || compress_crc32(type, (size_t)n + 4) != be32(body + n)) {
-            ok = false;
-            break;
-        }
-        if (!memcmp(type, "IHDR", 4)) {
-            ok = n == 13 && pos == 8 && !body[10] && !body[11] && !body[12];
-            if (ok) {
-                w = be32(body);
-                h = be32(body + 4);
-                depth = body[8];
-                ctype = body[9];
-            }
-        } else if (!memcmp(type, "PLTE", 4)) {
-            plte = body;
-            plte_len = n;
-        } else if (!memcmp(type, "IDAT", 4)) {
-            while (ilen + n > icap) {
-                icap = icap ? 2 * icap : 65536;
-                idat = mem_realloc(idat, icap);
-            }
-            memcpy(idat + ilen, body, n);
-            ilen += n;
-        } else if (!memcmp(type, "IEND", 4)) {
-            end = true;
-        } else if (!memcmp(type, "tRNS", 4) || !(type[0] & 0x20)) {
-            /* Transparency, or a critical chunk folio does not know:
-             * libpng decodes those.  An ICC profile (iCCP) is no reason:
-             * decoding ignores it too (png_decode() hands the samples on
-             * as sRGB), so the passthrough shows the same colours. */
-            ok = false;
-        } else if (!memcmp(type, "gAMA", 4)) {
-            /* 1/2.2 within 1 %: what libpng's simplified API leaves alone. */
-            ok = n == 4 && be32(body) >= 45000 && be32(body) <= 46000;
-        }
-        pos += 12 + (size_t)n;
-    }
+    pngdec_chunks c;
+    /* Transparency, a gamma other than sRGB's, or a critical chunk folio
+     * does not know: libpng decodes those.  An ICC profile (iCCP) is no
+     * reason: decoding ignores it too (png_decode() hands the samples on
+     * as sRGB), so the passthrough shows the same colours. */
+    if (!pngdec_walk(d, len, true, &c) || !c.plain || c.trns || !c.srgb_gamma ||
+        c.unknown_critical || !c.idat_total || !c.width || !c.height)
+        return false;
+    int depth = c.depth, ctype = c.ctype;
     bool small_depth = depth == 1 || depth == 2 || depth == 4 || depth == 8;
     int colors = ctype == 0 || ctype == 3 ? 1 : ctype == 2 && depth == 8 ? 3 : 0;
-    ok = ok && end && ilen && colors && small_depth && w && h;
-    if (ok && ctype == 3)
-        ok = plte && plte_len % 3 == 0 && plte_len >= 3 && plte_len <= 768;
-    size_t rowbytes = ((size_t)w * (size_t)colors * (size_t)depth + 7) / 8;
-    if (ok) ok = png_rows_ok(idat, ilen, h, rowbytes);
-    if (!ok) {
+    if (!colors || !small_depth) return false;
+    if (ctype == 3 && (!c.plte || c.plte_len % 3 || c.plte_len < 3 || c.plte_len > 768))
+        return false;
+    size_t rowbytes = ((size_t)c.width * (size_t)colors * (size_t)depth + 7) / 8;
+    unsigned char *idat = pngdec_idat(d, &c);
+    if (!png_rows_ok(idat, c.idat_total, c.height, rowbytes)) {
         free(idat);
         return false;
     }
-    *p = (image_png){.width = (int)w, .height = (int)h, .colors = colors, .bits = depth,
-                     .idat = idat, .idat_len = ilen};
+    *p = (image_png){.width = (int)c.width, .height = (int)c.height, .colors = colors,
+                     .bits = depth, .idat = idat, .idat_len = c.idat_total};
     if (ctype == 3) {
-        unsigned char *pal = mem_alloc(plte_len);
-        memcpy(pal, plte, plte_len);
+        unsigned char *pal = mem_alloc(c.plte_len);
+        memcpy(pal, c.plte, c.plte_len);
         p->palette = pal;
-        p->npalette = (int)(plte_len / 3);
+        p->npalette = (int)(c.plte_len / 3);
     }
     return true;
 }

@@ -22,17 +22,6 @@
 
 #define ROWS_AT_ONCE (8u << 20)
 
-typedef struct png_parts {
-    uint32_t w, h;
-    int ctype;                       /* 0 grey, 2 RGB, 3 palette, 4 grey + alpha, 6 RGBA */
-    const unsigned char *plte, *trns;
-    uint32_t plte_len, trns_len;
-    const unsigned char *idat;       /* the first IDAT's data */
-    size_t idat_len;                 /* the first IDAT's length */
-    size_t idat_total;               /* all IDAT data */
-    int nidat;
-} png_parts;
-
 static uint32_t be32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -49,62 +38,83 @@ static int channels(int ctype)
     }
 }
 
-/* Walks the chunks up to IEND.  crc: check each chunk's CRC (reading;
- * probing only looks at the layout, so that a damaged file costs nothing
- * twice: reading finds it, and libpng reports it). */
-static bool parse(const unsigned char *d, size_t len, bool crc, png_parts *p)
+bool pngdec_walk(const unsigned char *d, size_t len, bool crc, pngdec_chunks *c)
 {
-    memset(p, 0, sizeof *p);
-    p->ctype = -1;
+    memset(c, 0, sizeof *c);
+    c->ctype = -1;
+    c->srgb_gamma = true;
     if (len < 8 || memcmp(d, "\x89PNG\r\n\x1a\n", 8)) return false;
-    bool ihdr = false;
     for (size_t pos = 8;;) {
         if (len - pos < 12) return false;
         uint32_t n = be32(d + pos);
         const unsigned char *type = d + pos + 4, *body = d + pos + 8;
         if (n > len - pos - 12) return false;
         if (crc && compress_crc32(type, (size_t)n + 4) != be32(body + n)) return false;
-        if (!memcmp(type, "IHDR", 4)) {
-            /* 8 bits a sample, deflate, adaptive filters, not interlaced. */
-            if (n != 13 || pos != 8 || body[8] != 8 || body[10] || body[11] || body[12])
-                return false;
-            p->w = be32(body);
-            p->h = be32(body + 4);
-            p->ctype = body[9];
-            ihdr = true;
-        } else if (!ihdr) {
-            return false;
+        if (pos == 8) {
+            if (memcmp(type, "IHDR", 4) || n != 13) return false;
+            c->width = be32(body);
+            c->height = be32(body + 4);
+            c->depth = body[8];
+            c->ctype = body[9];
+            /* deflate, adaptive filters, not interlaced */
+            c->plain = !body[10] && !body[11] && !body[12];
         } else if (!memcmp(type, "PLTE", 4)) {
-            p->plte = body;
-            p->plte_len = n;
+            c->plte = body;
+            c->plte_len = n;
         } else if (!memcmp(type, "tRNS", 4)) {
-            /* A palette's alphas; a colour key (grey, RGB) is libpng's. */
-            if (p->ctype != 3 || n == 0) return false;
-            p->trns = body;
-            p->trns_len = n;
+            c->trns = body;
+            c->trns_len = n;
         } else if (!memcmp(type, "IDAT", 4)) {
-            if (!p->nidat++) {
-                p->idat = body;
-                p->idat_len = n;
+            if (!c->nidat++) {
+                c->idat = body;
+                c->idat_len = n;
             }
-            p->idat_total += n;
+            c->idat_total += n;
         } else if (!memcmp(type, "IEND", 4)) {
-            break;
+            return true;
         } else if (!memcmp(type, "gAMA", 4)) {
-            /* 1/2.2 within 1 %: what libpng's simplified API leaves alone
-             * (png_passable() in image.c draws the same line). */
-            if (n != 4 || be32(body) < 45000 || be32(body) > 46000) return false;
+            /* 1/2.2 within 1 %: what libpng's simplified API leaves alone. */
+            c->srgb_gamma = n == 4 && be32(body) >= 45000 && be32(body) <= 46000;
         } else if (!(type[0] & 0x20)) {
-            return false; /* a critical chunk this module does not know */
+            c->unknown_critical = true;
         }
         /* Other ancillary chunks (sRGB, iCCP, cHRM, pHYs, text, time...)
-         * change nothing libpng's simplified API gives for these images. */
+         * change nothing libpng's simplified API gives for 8-bit samples. */
         pos += 12 + (size_t)n;
     }
-    int c = channels(p->ctype);
-    if (!c || !p->w || !p->h || p->w > INT32_MAX / 4 || p->h > INT32_MAX || !p->nidat)
+}
+
+unsigned char *pngdec_idat(const unsigned char *d, const pngdec_chunks *c)
+{
+    unsigned char *joined = mem_alloc(c->idat_total + 1);
+    size_t at = 0;
+    for (size_t pos = 8; at < c->idat_total;) {
+        uint32_t n = be32(d + pos);
+        if (!memcmp(d + pos + 4, "IDAT", 4)) {
+            memcpy(joined + at, d + pos + 8, n);
+            at += n;
+        }
+        pos += 12 + (size_t)n;
+    }
+    return joined;
+}
+
+/* The chunks of a PNG this module decodes: 8 bits a sample, plain, a
+ * palette's alphas the only tRNS (a colour key is libpng's), sRGB gamma,
+ * no critical chunk it does not know, rows of at most ROWS_AT_ONCE.
+ * crc: check each chunk's CRC (reading; probing only looks at the layout,
+ * so that a damaged file costs nothing twice: reading finds it, and
+ * libpng reports it). */
+static bool parse(const unsigned char *d, size_t len, bool crc, pngdec_chunks *p)
+{
+    if (!pngdec_walk(d, len, crc, p) || p->depth != 8 || !p->plain || !p->srgb_gamma ||
+        p->unknown_critical || (p->trns && (p->ctype != 3 || !p->trns_len)))
         return false;
-    if ((uint64_t)p->h * ((uint64_t)p->w * (uint64_t)c + 1) > ROWS_AT_ONCE) return false;
+    int c = channels(p->ctype);
+    if (!c || !p->width || !p->height || p->width > INT32_MAX / 4 || p->height > INT32_MAX ||
+        !p->nidat)
+        return false;
+    if ((uint64_t)p->height * ((uint64_t)p->width * (uint64_t)c + 1) > ROWS_AT_ONCE) return false;
     if (p->ctype == 3) {
         if (!p->plte || p->plte_len % 3 || p->plte_len < 3 || p->plte_len > 768) return false;
         if (p->trns && p->trns_len > p->plte_len / 3) return false;
@@ -116,10 +126,10 @@ static bool parse(const unsigned char *d, size_t len, bool crc, png_parts *p)
 
 bool pngdec_probe(const unsigned char *data, size_t len, pngdec_info *info)
 {
-    png_parts p;
+    pngdec_chunks p;
     if (!parse(data, len, false, &p)) return false;
-    info->width = (int)p.w;
-    info->height = (int)p.h;
+    info->width = (int)p.width;
+    info->height = (int)p.height;
     info->alpha = p.ctype == 4 || p.ctype == 6 || (p.ctype == 3 && p.trns);
     return true;
 }
@@ -214,10 +224,10 @@ static bool unfilter(unsigned f, unsigned char *cur, const unsigned char *prev, 
 }
 
 /* One unfiltered row as pixels 0xAARRGGBB. */
-static bool store_row(const png_parts *p, const unsigned char *restrict s, uint32_t *restrict o,
+static bool store_row(const pngdec_chunks *p, const unsigned char *restrict s, uint32_t *restrict o,
                       const uint32_t *restrict lut)
 {
-    uint32_t w = p->w;
+    uint32_t w = p->width;
     switch (p->ctype) {
     case 0:
         for (uint32_t x = 0; x < w; x++) o[x] = 0xff000000u | s[x] * 0x010101u;
@@ -257,7 +267,7 @@ static bool store_row(const png_parts *p, const unsigned char *restrict s, uint3
 
 bool pngdec_read(const unsigned char *data, size_t len, unsigned char *px, int stride)
 {
-    png_parts p;
+    pngdec_chunks p;
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
     /* The fuzzer could seldom get past a CRC; the code behind it is what
      * it is for (scripts/fuzz.sh). */
@@ -266,24 +276,11 @@ bool pngdec_read(const unsigned char *data, size_t len, unsigned char *px, int s
     bool crc = true;
 #endif
     if (!parse(data, len, crc, &p)) return false;
-    size_t bpp = (size_t)channels(p.ctype), rb = (size_t)p.w * bpp;
-    size_t total = (size_t)p.h * (rb + 1);
-    const unsigned char *z = p.idat;
-    unsigned char *joined = NULL;
-    if (p.nidat > 1) {
-        /* The IDAT chunks' data, one after the other. */
-        joined = mem_alloc(p.idat_total);
-        size_t at = 0;
-        for (size_t pos = 8; at < p.idat_total;) {
-            uint32_t n = be32(data + pos);
-            if (!memcmp(data + pos + 4, "IDAT", 4)) {
-                memcpy(joined + at, data + pos + 8, n);
-                at += n;
-            }
-            pos += 12 + (size_t)n;
-        }
-        z = joined;
-    }
+    size_t bpp = (size_t)channels(p.ctype), rb = (size_t)p.width * bpp;
+    size_t total = (size_t)p.height * (rb + 1);
+    /* One IDAT is inflated where it lies; several are joined first. */
+    unsigned char *joined = p.nidat > 1 ? pngdec_idat(data, &p) : NULL;
+    const unsigned char *z = joined ? joined : p.idat;
     unsigned char *rows = mem_alloc(total);
     bool ok = compress_inflate_exact(z, joined ? p.idat_total : p.idat_len, rows, total);
     free(joined);
@@ -297,7 +294,7 @@ bool pngdec_read(const unsigned char *data, size_t len, unsigned char *px, int s
     }
     unsigned char *zero = ok ? mem_calloc(1, rb) : NULL;
     const unsigned char *prev = zero;
-    for (uint32_t y = 0; ok && y < p.h; y++) {
+    for (uint32_t y = 0; ok && y < p.height; y++) {
         unsigned char *row = rows + (size_t)y * (rb + 1);
         ok = unfilter(row[0], row + 1, prev, rb, bpp) &&
              store_row(&p, row + 1, (uint32_t *)(px + (size_t)y * (size_t)stride), lut);

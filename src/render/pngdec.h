@@ -18,11 +18,39 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct pngdec_info {
     int width, height;
     bool alpha;              /* RGBA, grey + alpha, or a palette with tRNS */
 } pngdec_info;
+
+/* A PNG's chunks, walked once up to IEND: what IHDR says, where PLTE,
+ * tRNS and the IDAT data are, and what else was met.  Pointers are into
+ * the file's bytes. */
+typedef struct pngdec_chunks {
+    uint32_t width, height;
+    int depth, ctype;            /* ctype: 0 grey, 2 RGB, 3 palette, 4 grey + alpha, 6 RGBA */
+    bool plain;                  /* deflate, adaptive filters, not interlaced */
+    const unsigned char *plte, *trns;   /* NULL when absent */
+    uint32_t plte_len, trns_len;
+    const unsigned char *idat;   /* the first IDAT's data */
+    size_t idat_len, idat_total; /* its length, all IDAT data's */
+    int nidat;
+    bool srgb_gamma;             /* no gAMA, or 1/2.2 within 1 % (what libpng's simplified
+                                  * API leaves alone) */
+    bool unknown_critical;       /* a critical chunk besides IHDR, PLTE, IDAT, IEND */
+} pngdec_chunks;
+
+/* Walks the PNG in data (len bytes) into *c; crc: check each chunk's CRC.
+ * False when it is no PNG, IHDR is not first, a chunk is cut short or
+ * damaged, or IEND is missing.  Shared with image.c's passthrough check,
+ * which draws its own line on what it takes. */
+bool pngdec_walk(const unsigned char *data, size_t len, bool crc, pngdec_chunks *c);
+
+/* The data of every IDAT of a walked PNG, one after the other: idat_total
+ * bytes, owned by the caller. */
+unsigned char *pngdec_idat(const unsigned char *data, const pngdec_chunks *c);
 
 /* True when the PNG in data (len bytes) is one this module decodes, with
  * its size and whether it has alpha in *info. */

@@ -687,20 +687,20 @@ static void collect_dots(text_block *tb, const doc_span *spans, size_t nspans)
 static bool fits_unwrapped(const text_block *tb, PangoLayout *layout, int width)
 {
     const text_style *st = &tb->st;
-    if (width <= 0 || memchr(tb->text, '\n', tb->len)) return false;
+    if (width <= 0) return false;
     /* A first guess, so that paragraphs are not shaped once more only to
      * find they wrap: wide characters an em, others half of one. */
     long wide = 0, narrow = 0;
     for (size_t i = 0; i < tb->len;) {
         size_t adv;
         uint32_t cp = utf8_decode(tb->text + i, tb->len - i, &adv);
+        if (cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029) return false;
         if (utf8_is_wide(cp)) wide++;
         else narrow++;
         i += adv;
     }
     int lead = st->indent > 0 ? st->indent : 0;
     if (wide * st->size + narrow * (st->size / 2) + lead + st->size > width) return false;
-    if (strstr(tb->text, "\u2028") || strstr(tb->text, "\u2029")) return false;
     if (pango_layout_get_line_count(layout) != 1) return false;
     return line_natural_width(pango_layout_get_line_readonly(layout, 0)) + lead + st->size <= width;
 }
